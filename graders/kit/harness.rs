@@ -56,7 +56,7 @@ pub const fn test(name: &'static str, what: &'static str, run: fn(&mut Ctx) -> C
 }
 
 /// The first panic seen during the current test: the root cause, not its echoes.
-static FIRST_PANIC: Mutex<Option<String>> = Mutex::new(None);
+static FIRST_PANIC: Mutex<Option<Panic>> = Mutex::new(None);
 
 /// Runs the grader's tests and exits: 0 when all pass, 1 when one fails.
 ///
@@ -123,16 +123,25 @@ fn run_one(t: &Test, seed: u64) -> bool {
 
 fn panic_failure(payload: Box<dyn std::any::Any + Send>) -> Fail {
     let first = FIRST_PANIC.lock().unwrap_or_else(|e| e.into_inner()).take();
-    let message = first.unwrap_or_else(|| payload_text(payload.as_ref()));
-    if message.contains("not yet implemented") {
+    let first = first.unwrap_or_else(|| Panic {
+        text: payload_text(payload.as_ref()),
+        file: None,
+        line: 0,
+    });
+    if first.is_grader_assertion() {
+        return Fail::new(first.text);
+    }
+    let at = first.file.as_ref().map(|f| format!(" at {f}:{}", first.line)).unwrap_or_default();
+    let text = &first.text;
+    if text.contains("not yet implemented") {
         return Fail::new(format!(
-            "the step is not done yet: its code reached a todo!(): {message}. Replace the \
+            "the step is not done yet: its code reached a todo!(){at}: \"{text}\". Replace the \
              todo!() with your code."
         ));
     }
     Fail::new(format!(
-        "the code panicked: {message}. Read the message and the line it names: a panic in a task \
-         reaches whoever awaits its JoinHandle as an error."
+        "the code panicked{at}: \"{text}\". Read the message and the line it names; a panic \
+         inside a task reaches whoever awaits its JoinHandle as an Err."
     ))
 }
 
@@ -152,14 +161,25 @@ fn install_panic_hook() {
         let mut first = FIRST_PANIC.lock().unwrap_or_else(|e| e.into_inner());
         if first.is_none() {
             let text = payload_text(info.payload());
-            *first = Some(match info.location() {
-                Some(at) => {
-                    format!("\"{text}\" at {}:{}", crate::fmt::clean_path(at.file()), at.line())
-                }
-                None => format!("\"{text}\""),
-            });
+            let file = info.location().map(|at| crate::fmt::clean_path(at.file()));
+            *first = Some(Panic { text, line: info.location().map_or(0, |at| at.line()), file });
         }
     }));
+}
+
+/// A panic as the hook saw it.
+struct Panic {
+    text: String,
+    file: Option<String>,
+    line: u32,
+}
+
+impl Panic {
+    /// A grader's own assertion (tokio-test's `assert_pending!` and friends) already speaks to
+    /// the learner; a panic anywhere else is the learner's code failing.
+    fn is_grader_assertion(&self) -> bool {
+        self.file.as_deref().is_some_and(|f| f.starts_with("graders/") && !f.contains("/kit/"))
+    }
 }
 
 /// How many threads this process has, where the OS tells us (Linux).
