@@ -1,0 +1,5 @@
+//! The course: its manifest (tracks and steps in order) and where each step's files live.
+
+mod manifest;
+
+pub use manifest::{Clock, Course, Step, Track};

@@ -1,0 +1,197 @@
+//! The check pipeline: compile a step once, run its grader under a wall-clock limit, read the
+//! grader's report, and return a [`StepReport`] with the verdict.
+
+mod build;
+mod outcome;
+mod report;
+
+pub use build::{Built, Progress, Source, build, clean_paths};
+pub use outcome::{Outcome, StepReport, TestResult, TestStatus};
+
+use crate::course::{Course, Step};
+use crate::error::{Error, Result};
+use crate::process::{Cmd, Exit};
+use report::Report;
+use std::hash::BuildHasher;
+use std::path::{Path, PathBuf};
+
+/// Most of a grader's output kept for the learner (the rest is counted, not stored).
+const OUTPUT_CAP: usize = 16 * 1024;
+
+/// Grades steps of one course.
+#[derive(Debug, Clone)]
+pub struct Grader {
+    /// The cargo to build with.
+    pub cargo: PathBuf,
+    /// A fixed seed for every grader, or `None` for a fresh one each run.
+    pub seed: Option<u64>,
+}
+
+impl Grader {
+    /// Compiles and grades one step of the course at `course.root`.
+    pub fn check(
+        &self,
+        course: &Course,
+        step: &Step,
+        source: Source,
+        on_progress: &mut (dyn FnMut(Progress<'_>) + Send),
+    ) -> Result<StepReport> {
+        let mut reports = Vec::new();
+        self.check_many(course, &[step], source, on_progress, &mut |_, r| reports.push(r))?;
+        Ok(reports.pop().expect("one step graded"))
+    }
+
+    /// Compiles the graders of `steps` in one cargo run, then runs them in parallel on the
+    /// available cores; `on_report` receives the reports in the order of `steps`.
+    pub fn check_many(
+        &self,
+        course: &Course,
+        steps: &[&Step],
+        source: Source,
+        on_progress: &mut (dyn FnMut(Progress<'_>) + Send),
+        on_report: &mut dyn FnMut(&Step, StepReport),
+    ) -> Result<()> {
+        let mut ready: Vec<Option<StepReport>> = steps.iter().map(|s| missing(course, s, source)).collect();
+        for step in steps {
+            let grader = course.grader_rel(step);
+            if !course.root.join(&grader).is_file() {
+                return Err(Error::MissingFile { what: "the step's grader", path: grader });
+            }
+        }
+        let to_build: Vec<&str> =
+            steps.iter().zip(&ready).filter(|(_, r)| r.is_none()).map(|(s, _)| s.name.as_str()).collect();
+        let mut built =
+            if to_build.is_empty() { Default::default() } else { build(&self.cargo, &course.root, &to_build, source, on_progress)? };
+        let jobs: Vec<(usize, &Step, Built)> = steps
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| built.remove(&s.name).map(|b| (i, *s, b)))
+            .collect();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(jobs.len().max(1));
+        let queue = std::sync::Mutex::new(jobs.into_iter());
+        std::thread::scope(|scope| -> Result<()> {
+            for _ in 0..workers {
+                let (tx, queue) = (tx.clone(), &queue);
+                scope.spawn(move || {
+                    loop {
+                        let next = queue.lock().unwrap_or_else(|e| e.into_inner()).next();
+                        let Some((i, step, built)) = next else { break };
+                        let _ = tx.send((i, self.grade_built(course, step, source, built)));
+                    }
+                });
+            }
+            drop(tx);
+            // Reports arrive as graders finish; hand them on in course order.
+            let mut next = 0;
+            loop {
+                while next < steps.len() {
+                    let Some(report) = ready[next].take() else { break };
+                    on_report(steps[next], report);
+                    next += 1;
+                }
+                if next == steps.len() {
+                    return Ok(());
+                }
+                match rx.recv() {
+                    Ok((i, report)) => ready[i] = Some(report?),
+                    Err(_) => return Ok(()),
+                }
+            }
+        })
+    }
+
+    fn grade_built(&self, course: &Course, step: &Step, source: Source, built: Built) -> Result<StepReport> {
+        let mut report = StepReport::new(&step.name, Outcome::CompileError);
+        report.diagnostics = built.diagnostics;
+        report.build_time = built.elapsed;
+        let Some(executable) = &built.executable else {
+            return Ok(report);
+        };
+        self.run_grader(course, step, executable, &mut report)?;
+        if report.outcome.passed() && step.clippy {
+            self.lint(course, step, source, &mut report)?;
+        }
+        Ok(report)
+    }
+
+    fn run_grader(
+        &self,
+        course: &Course,
+        step: &Step,
+        executable: &Path,
+        report: &mut StepReport,
+    ) -> Result<()> {
+        let report_file = tempfile::NamedTempFile::new()
+            .map_err(|e| Error::io("create a report file in", std::env::temp_dir(), e))?;
+        let token = fresh_token();
+        let seed = self.seed.unwrap_or_else(fresh_seed);
+        let finished = Cmd::new(executable)
+            .cwd(&course.root)
+            .args(["--report".as_ref(), report_file.path().as_os_str()])
+            .args(["--token", &token, "--seed", &seed.to_string()])
+            .limit(step.time_limit)
+            .cap(OUTPUT_CAP)
+            .merge_stderr()
+            .run()?;
+        let text = std::fs::read_to_string(report_file.path())
+            .map_err(|e| Error::io("read the report file", report_file.path(), e))?;
+        let parsed = Report::parse(&text, &token);
+        report.outcome = parsed.verdict(finished.exit);
+        report.seed = parsed.seed.or(Some(seed));
+        report.tests = parsed.tests;
+        report.output = finished.stdout;
+        report.run_time = finished.elapsed;
+        if let Exit::TimedOut(_) = finished.exit {
+            report.outcome = Outcome::TimedOut(step.time_limit);
+        }
+        Ok(())
+    }
+
+    /// Clippy, for steps whose lesson is a lint: a second (check-only) compile, so only those
+    /// steps pay for it.
+    fn lint(&self, course: &Course, step: &Step, source: Source, report: &mut StepReport) -> Result<()> {
+        let cmd = build::command(&self.cargo, &course.root, &[&step.name], source, "clippy");
+        let mut findings = String::new();
+        cmd.run_with_lines(&mut |line| {
+            if let Some(text) = clippy_warning(line, &step.name) {
+                findings.push_str(&clean_paths(&text));
+            }
+        })?;
+        if !findings.is_empty() {
+            report.outcome = Outcome::LintsFailed;
+            report.diagnostics.push_str(&findings);
+        }
+        Ok(())
+    }
+}
+
+/// A report for a step whose file is missing (nothing to build), or `None`.
+fn missing(course: &Course, step: &Step, source: Source) -> Option<StepReport> {
+    let file = match source {
+        Source::Exercise => course.exercise_rel(step),
+        Source::Solution => course.solution_rel(step),
+    };
+    (!course.root.join(&file).is_file()).then(|| StepReport::new(&step.name, Outcome::MissingFile(file)))
+}
+
+/// The rendered text of a clippy lint about `step`'s target, if `line` is one.
+fn clippy_warning(line: &str, step: &str) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_str(line).ok()?;
+    let is_step = value["target"]["name"] == step;
+    let code = value["message"]["code"]["code"].as_str().unwrap_or("");
+    (is_step && code.starts_with("clippy::"))
+        .then(|| value["message"]["rendered"].as_str().unwrap_or("").to_owned())
+}
+
+/// A fresh random token: the grader stamps it on every report line.
+fn fresh_token() -> String {
+    let state = std::collections::hash_map::RandomState::new();
+    let now = std::time::SystemTime::now();
+    format!("{:016x}{:016x}", state.hash_one(now), state.hash_one(std::process::id()))
+}
+
+/// A fresh seed, printed in reports so a verdict can be reproduced with `--seed`.
+pub fn fresh_seed() -> u64 {
+    std::collections::hash_map::RandomState::new().hash_one(std::time::SystemTime::now()) % 1_000_000
+}
