@@ -166,7 +166,10 @@ mod tests {
         let config = parse(&["run", "gather", "--json", "--seed", "7", "--color", "never"]);
         assert_eq!(
             config.command,
-            Command::Run { step: "gather".into(), format: Format { json: true } }
+            Command::Run {
+                step: "gather".into(),
+                format: Format { json: true }
+            }
         );
         assert_eq!((config.seed, config.color), (Some(7), false));
     }

@@ -10,7 +10,10 @@ use std::path::PathBuf;
 pub enum Error {
     /// The course manifest is missing or unreadable.
     #[error("failed to read the course manifest {path}: {source}")]
-    ManifestRead { path: PathBuf, source: std::io::Error },
+    ManifestRead {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     /// The course manifest is not valid TOML or misses fields.
     #[error("failed to parse the course manifest {path}: {message}")]
     ManifestParse { path: PathBuf, message: String },
@@ -31,10 +34,17 @@ pub enum Error {
     MissingFile { what: &'static str, path: PathBuf },
     /// Starting or talking to a child process failed.
     #[error("failed to run `{command}`: {source}")]
-    Spawn { command: String, source: std::io::Error },
+    Spawn {
+        command: String,
+        source: std::io::Error,
+    },
     /// Any other IO failure, with the path involved.
     #[error("failed to {action} {path}: {source}")]
-    Io { action: &'static str, path: PathBuf, source: std::io::Error },
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        source: std::io::Error,
+    },
     /// Cargo itself failed before compiling anything (not a compile error in a step).
     #[error("failed to build with cargo: {0}")]
     Cargo(String),
@@ -49,7 +59,11 @@ pub enum Error {
 impl Error {
     /// Shorthand for [`Error::Io`].
     pub fn io(action: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        Error::Io { action, path: path.into(), source }
+        Error::Io {
+            action,
+            path: path.into(),
+            source,
+        }
     }
 }
 

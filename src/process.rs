@@ -79,7 +79,8 @@ impl Cmd {
         I: IntoIterator<Item = S>,
         S: AsRef<OsStr>,
     {
-        self.args.extend(args.into_iter().map(|a| a.as_ref().to_owned()));
+        self.args
+            .extend(args.into_iter().map(|a| a.as_ref().to_owned()));
         self
     }
 
@@ -91,7 +92,8 @@ impl Cmd {
 
     /// Sets one environment variable (after cleaning).
     pub fn env(mut self, key: impl AsRef<OsStr>, value: impl AsRef<OsStr>) -> Cmd {
-        self.env.push((key.as_ref().to_owned(), value.as_ref().to_owned()));
+        self.env
+            .push((key.as_ref().to_owned(), value.as_ref().to_owned()));
         self
     }
 
@@ -138,11 +140,18 @@ impl Cmd {
                 (None, Some(r)) => pump(r, cap, on_line),
                 (None, None) => Captured::default(),
             });
-            let err = scope.spawn(move || stderr.map(|r| pump(r, cap, &mut |_| {})).unwrap_or_default());
+            let err = scope.spawn(move || {
+                stderr
+                    .map(|r| pump(r, cap, &mut |_| {}))
+                    .unwrap_or_default()
+            });
             let exit = wait_within(child, self.limit);
             (exit, out.join(), err.join())
         });
-        let exit = exit.map_err(|source| Error::Spawn { command: self.display(), source })?;
+        let exit = exit.map_err(|source| Error::Spawn {
+            command: self.display(),
+            source,
+        })?;
         Ok(Finished {
             exit,
             stdout: out.unwrap_or_default(),
@@ -161,10 +170,15 @@ impl Cmd {
         for (k, v) in &self.env {
             command.env(k, v);
         }
-        let spawn_error = |source| Error::Spawn { command: self.display(), source };
+        let spawn_error = |source| Error::Spawn {
+            command: self.display(),
+            source,
+        };
         let merged = if self.merge_stderr {
             let (reader, writer) = std::io::pipe().map_err(spawn_error)?;
-            command.stdout(writer.try_clone().map_err(spawn_error)?).stderr(writer);
+            command
+                .stdout(writer.try_clone().map_err(spawn_error)?)
+                .stderr(writer);
             Some(reader)
         } else {
             command.stdout(Stdio::piped()).stderr(Stdio::piped());
@@ -182,8 +196,14 @@ impl Cmd {
 /// compiler flags (a `RUSTFLAGS=-D warnings` would turn a warning into a failed step, and any
 /// change of flags recompiles tokio), cargo's own per-test variables, colour settings.
 fn clean_env(command: &mut std::process::Command) {
-    const KEEP_CARGO: [&str; 6] =
-        ["CARGO_HOME", "CARGO_TARGET_DIR", "CARGO_NET_", "CARGO_HTTP_", "CARGO_REGISTR", "CARGO_BUILD_JOBS"];
+    const KEEP_CARGO: [&str; 6] = [
+        "CARGO_HOME",
+        "CARGO_TARGET_DIR",
+        "CARGO_NET_",
+        "CARGO_HTTP_",
+        "CARGO_REGISTR",
+        "CARGO_BUILD_JOBS",
+    ];
     const DROP: [&str; 9] = [
         "RUSTFLAGS",
         "RUSTDOCFLAGS",
@@ -197,7 +217,8 @@ fn clean_env(command: &mut std::process::Command) {
     ];
     for (key, _) in std::env::vars_os() {
         let name = key.to_string_lossy();
-        let cargo_var = name.starts_with("CARGO") && !KEEP_CARGO.iter().any(|k| name.starts_with(k));
+        let cargo_var =
+            name.starts_with("CARGO") && !KEEP_CARGO.iter().any(|k| name.starts_with(k));
         if cargo_var || DROP.contains(&name.as_ref()) || name.starts_with("INSTA_") {
             command.env_remove(&key);
         }
@@ -233,7 +254,10 @@ fn pump(mut source: impl Read, cap: usize, on_line: &mut (dyn FnMut(&str) + Send
     if !line.is_empty() {
         on_line(&String::from_utf8_lossy(&line));
     }
-    Captured { text: String::from_utf8_lossy(&kept).into_owned(), dropped }
+    Captured {
+        text: String::from_utf8_lossy(&kept).into_owned(),
+        dropped,
+    }
 }
 
 /// Waits for the child; past the limit, kills its process group. Either way, anything the
@@ -259,7 +283,9 @@ fn wait_within(mut child: Child, limit: Option<Duration>) -> std::io::Result<Exi
             None
         }
     };
-    let status = waiter.join().map_err(|_| std::io::Error::other("the waiting thread panicked"))??;
+    let status = waiter
+        .join()
+        .map_err(|_| std::io::Error::other("the waiting thread panicked"))??;
     kill_group(pid);
     Ok(match timed_out {
         Some(limit) => Exit::TimedOut(limit),
@@ -312,7 +338,10 @@ mod tests {
 
     #[test]
     fn output_is_capped_while_it_is_read() {
-        let done = sh("head -c 3000000 /dev/zero | tr '\\0' x").cap(1000).run().unwrap();
+        let done = sh("head -c 3000000 /dev/zero | tr '\\0' x")
+            .cap(1000)
+            .run()
+            .unwrap();
         assert_eq!(done.exit, Exit::Code(0));
         assert_eq!(done.stdout.text.len(), 1000);
         assert_eq!(done.stdout.dropped, 3_000_000 - 1000);
@@ -320,21 +349,30 @@ mod tests {
 
     #[test]
     fn stderr_can_share_the_pipe_in_order() {
-        let done = sh("echo one; echo two >&2; echo three").merge_stderr().run().unwrap();
+        let done = sh("echo one; echo two >&2; echo three")
+            .merge_stderr()
+            .run()
+            .unwrap();
         assert_eq!(done.stdout.text, "one\ntwo\nthree\n");
     }
 
     #[test]
     fn a_limit_kills_the_whole_tree_and_says_so() {
         // The grandchild keeps the pipe open: only killing the group ends the read.
-        let done = sh("sleep 30 & sleep 30").limit(Duration::from_millis(200)).run().unwrap();
+        let done = sh("sleep 30 & sleep 30")
+            .limit(Duration::from_millis(200))
+            .run()
+            .unwrap();
         assert_eq!(done.exit, Exit::TimedOut(Duration::from_millis(200)));
     }
 
     #[test]
     fn leftover_children_do_not_keep_the_run_alive() {
         let done = sh("(sleep 30 &) ; echo bye").run().unwrap();
-        assert_eq!((done.exit, done.stdout.text.as_str()), (Exit::Code(0), "bye\n"));
+        assert_eq!(
+            (done.exit, done.stdout.text.as_str()),
+            (Exit::Code(0), "bye\n")
+        );
     }
 
     #[test]
@@ -346,14 +384,23 @@ mod tests {
 
     #[test]
     fn a_missing_program_names_the_command() {
-        let err = Cmd::new("/no/such/program").arg_for_test().run().unwrap_err().to_string();
-        assert!(err.starts_with("failed to run `/no/such/program --flag`"), "{err}");
+        let err = Cmd::new("/no/such/program")
+            .arg_for_test()
+            .run()
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("failed to run `/no/such/program --flag`"),
+            "{err}"
+        );
     }
 
     #[test]
     fn lines_arrive_one_by_one() {
         let mut lines = Vec::new();
-        sh("printf 'a\\nb\\nc'").run_with_lines(&mut |l| lines.push(l.to_owned())).unwrap();
+        sh("printf 'a\\nb\\nc'")
+            .run_with_lines(&mut |l| lines.push(l.to_owned()))
+            .unwrap();
         assert_eq!(lines, ["a", "b", "c"]);
     }
 

@@ -48,7 +48,10 @@ impl Progress {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (Progress::new(), None),
             Err(e) => {
-                let notice = format!("could not read {} ({e}); grading again to find out", path.display());
+                let notice = format!(
+                    "could not read {} ({e}); grading again to find out",
+                    path.display()
+                );
                 return (Progress::new(), Some(notice));
             }
         };
@@ -70,7 +73,10 @@ impl Progress {
     }
 
     fn new() -> Progress {
-        Progress { version: VERSION, steps: BTreeMap::new() }
+        Progress {
+            version: VERSION,
+            steps: BTreeMap::new(),
+        }
     }
 
     /// Saves atomically (write a temporary file, then rename), so a crash never leaves half
@@ -101,7 +107,13 @@ impl Progress {
 
     /// Records a verdict for `step` graded with `contents`.
     pub fn record(&mut self, step: &str, contents: &[u8], passed: bool) {
-        self.steps.insert(step.to_owned(), Record { passed, hash: fnv(contents) });
+        self.steps.insert(
+            step.to_owned(),
+            Record {
+                passed,
+                hash: fnv(contents),
+            },
+        );
     }
 }
 
@@ -149,6 +161,11 @@ mod tests {
         let (p, notice) = Progress::load(dir.path());
         assert_eq!(p, Progress::new());
         assert!(notice.unwrap().contains("damaged"));
-        assert!(dir.path().join(STATE_DIR).join("progress.json.corrupt").exists());
+        assert!(
+            dir.path()
+                .join(STATE_DIR)
+                .join("progress.json.corrupt")
+                .exists()
+        );
     }
 }

@@ -14,7 +14,11 @@ fn a_fresh_course_starts_at_hello_which_does_not_compile() {
 
     let verify = course.run(&["verify", "--seed", "1"]);
     assert_eq!(verify.code, 1);
-    assert!(verify.stdout.contains("Next up: hello"), "{}", verify.stdout);
+    assert!(
+        verify.stdout.contains("Next up: hello"),
+        "{}",
+        verify.stdout
+    );
     settings(&course).bind(|| insta::assert_snapshot!("verify_fresh", verify.stdout));
 
     let list = course.run(&["list"]);
@@ -36,7 +40,11 @@ fn gather_fails_as_a_stub_and_passes_once_solved() {
 
     let solution = course.run(&["solution", "gather"]);
     assert_eq!(solution.code, 0);
-    assert!(solution.stdout.contains("for handle in handles"), "{}", solution.stdout);
+    assert!(
+        solution.stdout.contains("for handle in handles"),
+        "{}",
+        solution.stdout
+    );
 }
 
 #[test]
@@ -62,12 +70,20 @@ fn a_damaged_progress_file_is_said_and_rebuilt() {
     let course = Fixture::basics("corrupt");
     course.solve("01_hello.rs");
     assert_eq!(course.run(&["run", "hello"]).code, 0);
-    std::fs::write(course.path(".asynclings/progress.json"), "{ this is not json").unwrap();
+    std::fs::write(
+        course.path(".asynclings/progress.json"),
+        "{ this is not json",
+    )
+    .unwrap();
     let list = course.run(&["list"]);
     assert!(list.stdout.contains("damaged"), "{}", list.stdout);
     assert!(course.path(".asynclings/progress.json.corrupt").exists());
     let next = course.run(&["next", "--seed", "1"]);
-    assert!(next.stdout.starts_with("async_await"), "hello is graded again and passes:\n{}", next.stdout);
+    assert!(
+        next.stdout.starts_with("async_await"),
+        "hello is graded again and passes:\n{}",
+        next.stdout
+    );
 }
 
 #[test]
@@ -78,14 +94,20 @@ fn reset_asks_keeps_a_copy_and_restores_the_stub() {
     let refused = course.run(&["reset", "tasks"]);
     assert_eq!(refused.code, 2, "without a terminal, reset needs --yes");
     assert!(refused.stderr.contains("--yes"), "{}", refused.stderr);
-    assert!(std::fs::read_to_string(course.path("exercises/01_basics/05_tasks.rs")).unwrap().contains("tokio::spawn(nested"));
+    assert!(
+        std::fs::read_to_string(course.path("exercises/01_basics/05_tasks.rs"))
+            .unwrap()
+            .contains("tokio::spawn(nested")
+    );
 
     let reset = course.run(&["reset", "tasks", "--yes"]);
     assert_eq!(reset.code, 0, "{}", reset.stderr);
     settings(&course).bind(|| insta::assert_snapshot!("reset_tasks", reset.stdout));
     let restored = std::fs::read_to_string(course.path("exercises/01_basics/05_tasks.rs")).unwrap();
     assert!(restored.contains("// TODO"), "{restored}");
-    let backups: Vec<_> = std::fs::read_dir(course.path(".asynclings/backups")).unwrap().collect();
+    let backups: Vec<_> = std::fs::read_dir(course.path(".asynclings/backups"))
+        .unwrap()
+        .collect();
     assert_eq!(backups.len(), 1);
 }
 
@@ -102,7 +124,11 @@ fn bad_input_gets_a_clear_error() {
     std::fs::remove_file(course.path("exercises/01_basics/05_tasks.rs")).unwrap();
     let missing = course.run(&["run", "tasks"]);
     assert_eq!(missing.code, 1);
-    assert!(missing.stdout.contains("cargo run -- reset tasks"), "{}", missing.stdout);
+    assert!(
+        missing.stdout.contains("cargo run -- reset tasks"),
+        "{}",
+        missing.stdout
+    );
 
     let nowhere = tempfile::tempdir().unwrap();
     let lost = std::process::Command::new(env!("CARGO_BIN_EXE_asynclings"))

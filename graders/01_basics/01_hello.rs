@@ -1,6 +1,9 @@
 //! Grader for `hello`: two lines, one second apart on the virtual clock, nothing blocking.
 
-#[cfg_attr(not(feature = "solution"), path = "../../exercises/01_basics/01_hello.rs")]
+#[cfg_attr(
+    not(feature = "solution"),
+    path = "../../exercises/01_basics/01_hello.rs"
+)]
 #[cfg_attr(feature = "solution", path = "../../solutions/01_basics/01_hello.rs")]
 #[allow(dead_code)]
 mod learner;
@@ -9,8 +12,16 @@ use kit::prelude::*;
 
 fn main() {
     grade(&[
-        test("prints_both_lines", "writes `Hello ...` then `... World!`", both_lines),
-        test("waits_one_second", "the second line comes 1 s after the first", one_second),
+        test(
+            "prints_both_lines",
+            "writes `Hello ...` then `... World!`",
+            both_lines,
+        ),
+        test(
+            "waits_one_second",
+            "the second line comes 1 s after the first",
+            one_second,
+        ),
     ]);
 }
 
@@ -37,7 +48,10 @@ fn both_lines(ctx: &mut Ctx) -> Check {
 fn one_second(ctx: &mut Ctx) -> Check {
     let lines = transcript(ctx)?;
     let [(first, _), (second, _)] = lines.as_slice() else {
-        fail!("hello should write exactly two lines; it wrote {}.", lines.len());
+        fail!(
+            "hello should write exactly two lines; it wrote {}.",
+            lines.len()
+        );
     };
     ensure!(
         first.is_zero(),

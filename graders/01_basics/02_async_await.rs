@@ -1,7 +1,13 @@
 //! Grader for `async_await`: every step of `make_tea` runs, in order, one after another.
 
-#[cfg_attr(not(feature = "solution"), path = "../../exercises/01_basics/02_async_await.rs")]
-#[cfg_attr(feature = "solution", path = "../../solutions/01_basics/02_async_await.rs")]
+#[cfg_attr(
+    not(feature = "solution"),
+    path = "../../exercises/01_basics/02_async_await.rs"
+)]
+#[cfg_attr(
+    feature = "solution",
+    path = "../../solutions/01_basics/02_async_await.rs"
+)]
 #[allow(dead_code)]
 mod learner;
 
@@ -11,8 +17,16 @@ const STEPS: [&str; 3] = ["boiled the water", "steeped the tea", "poured"];
 
 fn main() {
     grade(&[
-        test("every_step_runs", "boil, steep and pour all happen, in that order", every_step),
-        test("takes_half_a_second", "300 ms to boil plus 200 ms to steep", timing),
+        test(
+            "every_step_runs",
+            "boil, steep and pour all happen, in that order",
+            every_step,
+        ),
+        test(
+            "takes_half_a_second",
+            "300 ms to boil plus 200 ms to steep",
+            timing,
+        ),
     ]);
 }
 
@@ -30,7 +44,11 @@ fn every_step(ctx: &mut Ctx) -> Check {
              call (the compiler's \"unused implementer of `Future`\" warnings point at them)."
         );
     }
-    let missing: Vec<&str> = STEPS.iter().copied().filter(|s| !log.iter().any(|l| l == s)).collect();
+    let missing: Vec<&str> = STEPS
+        .iter()
+        .copied()
+        .filter(|s| !log.iter().any(|l| l == s))
+        .collect();
     ensure!(
         missing.is_empty(),
         "these steps never happened: {missing:?} (the log says {log:?}). A call whose future is \

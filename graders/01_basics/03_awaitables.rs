@@ -1,8 +1,14 @@
 //! Grader for `awaitables`: `double_later` is lazy and wakes on time (polled by hand with
 //! tokio-test), and a `JoinHandle` is awaited like any future.
 
-#[cfg_attr(not(feature = "solution"), path = "../../exercises/01_basics/03_awaitables.rs")]
-#[cfg_attr(feature = "solution", path = "../../solutions/01_basics/03_awaitables.rs")]
+#[cfg_attr(
+    not(feature = "solution"),
+    path = "../../exercises/01_basics/03_awaitables.rs"
+)]
+#[cfg_attr(
+    feature = "solution",
+    path = "../../solutions/01_basics/03_awaitables.rs"
+)]
 #[allow(dead_code)]
 mod learner;
 
@@ -12,15 +18,30 @@ use tokio_test::{assert_pending, task};
 
 fn main() {
     grade(&[
-        test("lazy_until_polled", "nothing runs before the first poll", lazy),
-        test("wakes_after_delay", "pending at the sleep, ready exactly `delay` later", wakes),
-        test("join_handle_awaited", "double_in_task returns the task's result", join_handle),
+        test(
+            "lazy_until_polled",
+            "nothing runs before the first poll",
+            lazy,
+        ),
+        test(
+            "wakes_after_delay",
+            "pending at the sleep, ready exactly `delay` later",
+            wakes,
+        ),
+        test(
+            "join_handle_awaited",
+            "double_in_task returns the task's result",
+            join_handle,
+        ),
     ]);
 }
 
 fn inputs(ctx: &Ctx) -> (u64, Duration) {
     let mut rng = ctx.rng();
-    (rng.between(1, 1000), Duration::from_millis(rng.between(50, 900)))
+    (
+        rng.between(1, 1000),
+        Duration::from_millis(rng.between(50, 900)),
+    )
 }
 
 fn log_of(log: &learner::Log) -> Vec<&'static str> {
@@ -51,7 +72,10 @@ fn wakes(ctx: &mut Ctx) -> Check {
     let run = ctx.paused(|| async move {
         let log = learner::Log::default();
         let mut fut = task::spawn(learner::double_later(log.clone(), value, delay));
-        assert_pending!(fut.poll(), "the future should wait at its sleep on the first poll");
+        assert_pending!(
+            fut.poll(),
+            "the future should wait at its sleep on the first poll"
+        );
         let after_first_poll = log_of(&log);
         tokio::time::advance(delay - Duration::from_millis(1)).await;
         let early = (fut.is_woken(), fut.poll());
@@ -70,14 +94,21 @@ fn wakes(ctx: &mut Ctx) -> Check {
         "the future was ready (or woken) before its {} delay was over.",
         ms(delay)
     );
-    ensure!(woken, "the future was not woken when its {} sleep ended.", ms(delay));
+    ensure!(
+        woken,
+        "the future was not woken when its {} sleep ended.",
+        ms(delay)
+    );
     ensure!(
         ready == Poll::Ready(value * 2),
         "once the sleep is over the future should be ready with {} (value * 2); a poll gave \
          {ready:?}.",
         value * 2
     );
-    ensure!(log == ["started", "done"], "the log should end as [\"started\", \"done\"]; it is {log:?}.");
+    ensure!(
+        log == ["started", "done"],
+        "the log should end as [\"started\", \"done\"]; it is {log:?}."
+    );
     Ok(())
 }
 

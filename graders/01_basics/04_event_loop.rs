@@ -5,8 +5,14 @@
 //! from a plain thread, outside the toolkit's runtime; the countdown then runs on the real
 //! clock (a few tens of milliseconds).
 
-#[cfg_attr(not(feature = "solution"), path = "../../exercises/01_basics/04_event_loop.rs")]
-#[cfg_attr(feature = "solution", path = "../../solutions/01_basics/04_event_loop.rs")]
+#[cfg_attr(
+    not(feature = "solution"),
+    path = "../../exercises/01_basics/04_event_loop.rs"
+)]
+#[cfg_attr(
+    feature = "solution",
+    path = "../../solutions/01_basics/04_event_loop.rs"
+)]
 #[allow(dead_code)]
 mod learner;
 
@@ -14,8 +20,16 @@ use kit::prelude::*;
 
 fn main() {
     grade(&[
-        test("runs_from_plain_code", "block_on runs the countdown to completion", from_plain),
-        test("refuses_inside_a_runtime", "returns Err inside a runtime, no panic", inside),
+        test(
+            "runs_from_plain_code",
+            "block_on runs the countdown to completion",
+            from_plain,
+        ),
+        test(
+            "refuses_inside_a_runtime",
+            "returns Err inside a runtime, no panic",
+            inside,
+        ),
     ]);
 }
 
@@ -24,7 +38,9 @@ fn from_plain(ctx: &mut Ctx) -> Check {
     let expected: Vec<u32> = (1..=from).rev().collect();
     match learner::run_countdown(from) {
         Ok(said) if said == expected => Ok(()),
-        Ok(said) => fail!("run_countdown({from}) should return {expected:?}; it returned {said:?}."),
+        Ok(said) => {
+            fail!("run_countdown({from}) should return {expected:?}; it returned {said:?}.")
+        }
         Err(learner::AlreadyInRuntime) => fail!(
             "run_countdown({from}) was called from a plain thread with no runtime, yet returned \
              Err(AlreadyInRuntime). Only return the error when Handle::try_current() is Ok."

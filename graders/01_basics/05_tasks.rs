@@ -1,6 +1,9 @@
 //! Grader for `tasks`: `spawn_nested` runs `nested` as a task, concurrently with its own work.
 
-#[cfg_attr(not(feature = "solution"), path = "../../exercises/01_basics/05_tasks.rs")]
+#[cfg_attr(
+    not(feature = "solution"),
+    path = "../../exercises/01_basics/05_tasks.rs"
+)]
 #[cfg_attr(feature = "solution", path = "../../solutions/01_basics/05_tasks.rs")]
 #[allow(dead_code)]
 mod learner;
@@ -10,8 +13,16 @@ use kit::prelude::*;
 fn main() {
     grade(&[
         test("returns_42", "the task's value comes back", returns_42),
-        test("spawns_a_task", "nested runs as a task of its own", spawns_a_task),
-        test("overlaps_work", "the task and the other work run at the same time", overlaps),
+        test(
+            "spawns_a_task",
+            "nested runs as a task of its own",
+            spawns_a_task,
+        ),
+        test(
+            "overlaps_work",
+            "the task and the other work run at the same time",
+            overlaps,
+        ),
     ]);
 }
 
@@ -28,7 +39,11 @@ fn inputs(ctx: &Ctx) -> (Duration, Duration) {
 fn returns_42(ctx: &mut Ctx) -> Check {
     let (delay, work) = inputs(ctx);
     let run = ctx.paused(|| learner::spawn_nested(delay, work))?;
-    ensure!(run.value == 42, "spawn_nested should return nested's 42; it returned {}.", run.value);
+    ensure!(
+        run.value == 42,
+        "spawn_nested should return nested's 42; it returned {}.",
+        run.value
+    );
     Ok(())
 }
 

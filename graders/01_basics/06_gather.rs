@@ -4,7 +4,10 @@
 //! Inputs are 4 to 7 distinct whole-millisecond durations from the seeded generator, never in
 //! ascending order, so completion order always differs from spawn order.
 
-#[cfg_attr(not(feature = "solution"), path = "../../exercises/01_basics/06_gather.rs")]
+#[cfg_attr(
+    not(feature = "solution"),
+    path = "../../exercises/01_basics/06_gather.rs"
+)]
 #[cfg_attr(feature = "solution", path = "../../solutions/01_basics/06_gather.rs")]
 #[allow(dead_code)]
 mod learner;
@@ -13,10 +16,26 @@ use kit::prelude::*;
 
 fn main() {
     grade(&[
-        test("does_not_block", "no task blocks the runtime thread", does_not_block),
-        test("results_in_spawn_order", "results come back in the order of the durations", in_order),
-        test("runs_concurrently", "the whole call takes as long as the longest sleep", concurrent),
-        test("one_task_per_duration", "one task per duration, none left afterwards", tasks_alive),
+        test(
+            "does_not_block",
+            "no task blocks the runtime thread",
+            does_not_block,
+        ),
+        test(
+            "results_in_spawn_order",
+            "results come back in the order of the durations",
+            in_order,
+        ),
+        test(
+            "runs_concurrently",
+            "the whole call takes as long as the longest sleep",
+            concurrent,
+        ),
+        test(
+            "one_task_per_duration",
+            "one task per duration, none left afterwards",
+            tasks_alive,
+        ),
     ]);
 }
 

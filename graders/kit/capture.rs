@@ -18,7 +18,11 @@ pub struct Transcript {
 impl Transcript {
     /// A transcript whose times count from now (call it inside the runtime under test).
     pub fn new() -> Transcript {
-        Transcript { origin: Instant::now(), partial: Vec::new(), lines: Vec::new() }
+        Transcript {
+            origin: Instant::now(),
+            partial: Vec::new(),
+            lines: Vec::new(),
+        }
     }
 
     /// Each complete line with the time it was finished; a last unfinished line is included.

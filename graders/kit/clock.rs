@@ -4,9 +4,9 @@
 use crate::fmt::ms;
 use crate::harness::Fail;
 use crate::observe::{Observer, Stall, Watched};
+use crate::report;
 use crate::seed::Seeded;
 use crate::timeline::Timeline;
-use crate::report;
 use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -102,7 +102,9 @@ impl Ctx {
         let mut builder = tokio::runtime::Builder::new_current_thread();
         builder.enable_all().start_paused(paused);
         observer.install(&mut builder);
-        let rt = builder.build().map_err(|e| Fail::new(format!("failed to start a runtime: {e}")))?;
+        let rt = builder
+            .build()
+            .map_err(|e| Fail::new(format!("failed to start a runtime: {e}")))?;
         let watchdog = Watchdog::start(observer.clone(), self.stall_limit);
         let real_start = RealInstant::now();
         let outcome = rt.block_on(async {
@@ -195,7 +197,10 @@ impl Watchdog {
                 }
             }
         });
-        Watchdog { stop, thread: Some(thread) }
+        Watchdog {
+            stop,
+            thread: Some(thread),
+        }
     }
 
     fn stop(mut self) {

@@ -9,7 +9,7 @@ pub fn ms(d: Duration) -> String {
         "0 ms".to_owned()
     } else if micros < 1_000 {
         format!("{micros} µs")
-    } else if micros < 10_000_000 && micros % 1_000 == 0 {
+    } else if micros < 10_000_000 && micros.is_multiple_of(1_000) {
         format!("{} ms", micros / 1_000)
     } else if micros < 1_000_000 {
         format!("{:.1} ms", micros as f64 / 1_000.0)
@@ -51,7 +51,10 @@ mod tests {
 
     #[test]
     fn paths_lose_their_detours() {
-        assert_eq!(clean_path("graders/b/../../exercises/b/x.rs"), "exercises/b/x.rs");
+        assert_eq!(
+            clean_path("graders/b/../../exercises/b/x.rs"),
+            "exercises/b/x.rs"
+        );
         assert_eq!(clean_path("/abs/./a/../b.rs"), "/abs/b.rs");
     }
 

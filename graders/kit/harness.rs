@@ -22,7 +22,10 @@ pub struct Fail {
 impl Fail {
     /// A failure with a message and no picture.
     pub fn new(message: impl Into<String>) -> Self {
-        Fail { message: message.into(), picture: None }
+        Fail {
+            message: message.into(),
+            picture: None,
+        }
     }
 
     /// Attaches a drawing of what was observed.
@@ -131,7 +134,11 @@ fn panic_failure(payload: Box<dyn std::any::Any + Send>) -> Fail {
     if first.is_grader_assertion() {
         return Fail::new(first.text);
     }
-    let at = first.file.as_ref().map(|f| format!(" at {f}:{}", first.line)).unwrap_or_default();
+    let at = first
+        .file
+        .as_ref()
+        .map(|f| format!(" at {f}:{}", first.line))
+        .unwrap_or_default();
     let text = &first.text;
     if text.contains("not yet implemented") {
         return Fail::new(format!(
@@ -162,7 +169,11 @@ fn install_panic_hook() {
         if first.is_none() {
             let text = payload_text(info.payload());
             let file = info.location().map(|at| crate::fmt::clean_path(at.file()));
-            *first = Some(Panic { text, line: info.location().map_or(0, |at| at.line()), file });
+            *first = Some(Panic {
+                text,
+                line: info.location().map_or(0, |at| at.line()),
+                file,
+            });
         }
     }));
 }
@@ -178,7 +189,9 @@ impl Panic {
     /// A grader's own assertion (tokio-test's `assert_pending!` and friends) already speaks to
     /// the learner; a panic anywhere else is the learner's code failing.
     fn is_grader_assertion(&self) -> bool {
-        self.file.as_deref().is_some_and(|f| f.starts_with("graders/") && !f.contains("/kit/"))
+        self.file
+            .as_deref()
+            .is_some_and(|f| f.starts_with("graders/") && !f.contains("/kit/"))
     }
 }
 

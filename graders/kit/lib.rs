@@ -14,11 +14,15 @@
 
 pub mod capture;
 pub mod clock;
+pub mod concurrency_tasks;
 pub mod fmt;
 mod harness;
+pub mod logging_capture;
+pub mod network_io;
 mod observe;
 pub mod report;
 pub mod seed;
+pub mod sync_spans;
 pub mod timeline;
 
 pub use clock::{Ctx, Run};
@@ -52,3 +56,5 @@ macro_rules! ensure {
         }
     };
 }
+pub mod queues_support;
+pub mod subprocess_procs;

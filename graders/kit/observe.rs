@@ -111,14 +111,21 @@ impl Observer {
 
 impl State {
     fn location_of(&self, key: u64) -> Option<String> {
-        self.tasks.iter().rev().find(|(k, _)| *k == key).map(|(_, l)| l.spawned_at.clone())
+        self.tasks
+            .iter()
+            .rev()
+            .find(|(k, _)| *k == key)
+            .map(|(_, l)| l.spawned_at.clone())
     }
 
     /// The poll in progress, if it has already taken longer than `limit`.
     pub(crate) fn stalled_for(&self, limit: std::time::Duration) -> Option<Stall> {
         let (began, task) = self.polling?;
         let real = began.elapsed();
-        (real >= limit).then(|| Stall { spawned_at: task.and_then(|id| self.location_of(id)), real })
+        (real >= limit).then(|| Stall {
+            spawned_at: task.and_then(|id| self.location_of(id)),
+            real,
+        })
     }
 }
 
@@ -138,7 +145,10 @@ pub(crate) struct Watched<F: Future> {
 
 impl<F: Future> Watched<F> {
     pub(crate) fn new(inner: F, observer: Observer) -> Self {
-        Watched { inner: Box::pin(inner), observer }
+        Watched {
+            inner: Box::pin(inner),
+            observer,
+        }
     }
 }
 

@@ -27,8 +27,16 @@ static SINK: Mutex<Option<Sink>> = Mutex::new(None);
 
 /// One line of the report.
 pub(crate) enum Line<'a> {
-    Plan { seed: u64, tests: Vec<(&'a str, &'a str)> },
-    Test { name: &'a str, result: &'a Result<(), Fail>, virtual_time: Duration, real_time: Duration },
+    Plan {
+        seed: u64,
+        tests: Vec<(&'a str, &'a str)>,
+    },
+    Test {
+        name: &'a str,
+        result: &'a Result<(), Fail>,
+        virtual_time: Duration,
+        real_time: Duration,
+    },
     Done,
 }
 
@@ -40,7 +48,11 @@ pub(crate) fn open(path: Option<&str>, token: Option<String>) {
             .open(p)
             .unwrap_or_else(|e| panic!("failed to open the report file {p}: {e}"))
     });
-    let sink = Sink { file, token: token.unwrap_or_default(), current: "" };
+    let sink = Sink {
+        file,
+        token: token.unwrap_or_default(),
+        current: "",
+    };
     *SINK.lock().unwrap_or_else(|e| e.into_inner()) = Some(sink);
 }
 
@@ -75,17 +87,31 @@ pub(crate) fn fail_current_and_exit(fail: Fail, virtual_time: Duration, real_tim
         .as_ref()
         .map(|s| s.current)
         .unwrap_or("");
-    emit(&Line::Test { name, result: &Err(fail), virtual_time, real_time });
+    emit(&Line::Test {
+        name,
+        result: &Err(fail),
+        virtual_time,
+        real_time,
+    });
     std::process::exit(1);
 }
 
 fn print_for_humans(line: &Line<'_>) {
     match line {
         Line::Plan { seed, tests } => println!("grading {} test(s) with seed {seed}", tests.len()),
-        Line::Test { name, result: Ok(()), virtual_time, .. } => {
+        Line::Test {
+            name,
+            result: Ok(()),
+            virtual_time,
+            ..
+        } => {
             println!("pass  {name}  ({} virtual)", crate::fmt::ms(*virtual_time));
         }
-        Line::Test { name, result: Err(fail), .. } => {
+        Line::Test {
+            name,
+            result: Err(fail),
+            ..
+        } => {
             println!("FAIL  {name}\n      {}", fail.message);
             if let Some(picture) = &fail.picture {
                 println!("{picture}");
@@ -101,11 +127,21 @@ fn json_line(token: &str, line: &Line<'_>) -> String {
         Line::Plan { seed, tests } => {
             let tests: Vec<String> = tests
                 .iter()
-                .map(|(name, what)| format!("{{\"name\":{},\"what\":{}}}", quote(name), quote(what)))
+                .map(|(name, what)| {
+                    format!("{{\"name\":{},\"what\":{}}}", quote(name), quote(what))
+                })
                 .collect();
-            format!("{head},\"kind\":\"plan\",\"seed\":{seed},\"tests\":[{}]}}", tests.join(","))
+            format!(
+                "{head},\"kind\":\"plan\",\"seed\":{seed},\"tests\":[{}]}}",
+                tests.join(",")
+            )
         }
-        Line::Test { name, result, virtual_time, real_time } => {
+        Line::Test {
+            name,
+            result,
+            virtual_time,
+            real_time,
+        } => {
             let (status, message, picture) = match result {
                 Ok(()) => ("pass", String::new(), None),
                 Err(f) => ("fail", f.message.clone(), f.picture.clone()),

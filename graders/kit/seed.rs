@@ -56,7 +56,10 @@ impl Seeded {
     /// finishing order (shortest first) differs from the given order, so code that collects
     /// results as they complete is caught.
     pub fn distinct_durations(&mut self, n: usize, low_ms: u64, high_ms: u64) -> Vec<Duration> {
-        assert!(n >= 2 && high_ms - low_ms + 1 >= n as u64, "not enough room for {n} values");
+        assert!(
+            n >= 2 && high_ms - low_ms + 1 >= n as u64,
+            "not enough room for {n} values"
+        );
         let mut picked: Vec<u64> = Vec::with_capacity(n);
         while picked.len() < n {
             let v = self.between(low_ms, high_ms);

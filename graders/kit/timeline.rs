@@ -47,13 +47,20 @@ impl Timeline {
                 end: life.end.map(offset),
             })
             .collect();
-        Timeline { rows, span: end.saturating_duration_since(start), observed }
+        Timeline {
+            rows,
+            span: end.saturating_duration_since(start),
+            observed,
+        }
     }
 
     /// Rows of tasks spawned from the learner's file, leaving out the grader's own helpers and
     /// tokio internals.
     pub fn from_file(&self, file_part: &str) -> Vec<&Row> {
-        self.rows.iter().filter(|r| r.spawned_at.contains(file_part)).collect()
+        self.rows
+            .iter()
+            .filter(|r| r.spawned_at.contains(file_part))
+            .collect()
     }
 
     /// The most rows alive at the same instant.
@@ -78,7 +85,11 @@ impl Timeline {
         if !self.observed || self.rows.is_empty() {
             return String::new();
         }
-        let total = self.rows.iter().filter_map(|r| r.end).fold(self.span, Duration::max);
+        let total = self
+            .rows
+            .iter()
+            .filter_map(|r| r.end)
+            .fold(self.span, Duration::max);
         let col = |t: Duration| -> usize {
             if total.is_zero() {
                 0
@@ -86,18 +97,31 @@ impl Timeline {
                 ((t.as_secs_f64() / total.as_secs_f64()) * WIDTH as f64).round() as usize
             }
         };
-        let mut out = format!("what the runtime saw, {} of clock time (█ = task alive):\n", ms(total));
+        let mut out = format!(
+            "what the runtime saw, {} of clock time (█ = task alive):\n",
+            ms(total)
+        );
         for (i, r) in self.rows.iter().take(MAX_ROWS).enumerate() {
-            let (a, b) = (col(r.start).min(WIDTH), col(r.end.unwrap_or(total)).min(WIDTH));
+            let (a, b) = (
+                col(r.start).min(WIDTH),
+                col(r.end.unwrap_or(total)).min(WIDTH),
+            );
             let b = b.max(a + 1).min(WIDTH.max(a + 1));
             let bar: String = (0..WIDTH.max(b))
                 .map(|c| if c >= a && c < b { '█' } else { '·' })
                 .collect();
             let end = r.end.map_or_else(|| "still running".to_owned(), ms);
-            out.push_str(&format!("  task {:>2} |{bar}| {} → {end}\n", i + 1, ms(r.start)));
+            out.push_str(&format!(
+                "  task {:>2} |{bar}| {} → {end}\n",
+                i + 1,
+                ms(r.start)
+            ));
         }
         if self.rows.len() > MAX_ROWS {
-            out.push_str(&format!("  … and {} more task(s)\n", self.rows.len() - MAX_ROWS));
+            out.push_str(&format!(
+                "  … and {} more task(s)\n",
+                self.rows.len() - MAX_ROWS
+            ));
         }
         let mut places: Vec<&str> = self.rows.iter().map(|r| r.spawned_at.as_str()).collect();
         places.dedup();
@@ -121,12 +145,19 @@ mod tests {
     }
 
     fn timeline(rows: Vec<Row>, span: u64) -> Timeline {
-        Timeline { rows, span: Duration::from_millis(span), observed: true }
+        Timeline {
+            rows,
+            span: Duration::from_millis(span),
+            observed: true,
+        }
     }
 
     #[test]
     fn back_to_back_tasks_do_not_overlap() {
-        let t = timeline(vec![row(0, Some(10)), row(10, Some(20)), row(20, Some(30))], 30);
+        let t = timeline(
+            vec![row(0, Some(10)), row(10, Some(20)), row(20, Some(30))],
+            30,
+        );
         assert_eq!(t.max_overlap(), 1);
     }
 
@@ -135,7 +166,11 @@ mod tests {
         let t = timeline(vec![row(0, Some(30)), row(0, Some(10)), row(0, None)], 30);
         assert_eq!(t.max_overlap(), 3);
         let picture = t.draw();
-        assert_eq!(picture.lines().filter(|l| l.starts_with("  task")).count(), 3, "{picture}");
+        assert_eq!(
+            picture.lines().filter(|l| l.starts_with("  task")).count(),
+            3,
+            "{picture}"
+        );
         assert!(picture.contains("still running"), "{picture}");
     }
 }

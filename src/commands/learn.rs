@@ -12,15 +12,22 @@ pub fn next(session: &mut Session, out: &mut dyn Write) -> Result<Status> {
     session.flush_notice(out)?;
     let Some((step, report)) = session.current()? else {
         let total = session.course.steps.len();
-        session.term.summary(out, &session.course, total, None).map_err(write_error)?;
+        session
+            .term
+            .summary(out, &session.course, total, None)
+            .map_err(write_error)?;
         return Ok(Status::AllPass);
     };
     let term = session.term;
-    term.step_intro(out, &session.course, &step).map_err(write_error)?;
+    term.step_intro(out, &session.course, &step)
+        .map_err(write_error)?;
     term.verdict(out, &step, &report).map_err(write_error)?;
     term.timing(out, &report).map_err(write_error)?;
-    writeln!(out, "Stuck? `cargo run -- hint` gives a hint. Save the file and run `cargo run -- next` again.")
-        .map_err(write_error)?;
+    writeln!(
+        out,
+        "Stuck? `cargo run -- hint` gives a hint. Save the file and run `cargo run -- next` again."
+    )
+    .map_err(write_error)?;
     Ok(Status::Pending)
 }
 
@@ -40,17 +47,33 @@ pub fn verify(session: &mut Session, out: &mut dyn Write, all: bool, json: bool)
         let mut graded = Vec::new();
         let meter = std::sync::Mutex::new(BuildMeter::new());
         let course = session.course.clone();
-        let mut on_progress = |p: crate::grading::Progress<'_>| meter.lock().unwrap_or_else(|e| e.into_inner()).update(p);
-        session.grader.check_many(&course, &refs, Source::Exercise, &mut on_progress, &mut |step, report| {
-            meter.lock().unwrap_or_else(|e| e.into_inner()).finish();
-            if !json {
-                let _ = term.verdict_line(out, step, &report);
-            }
-            graded.push(report);
-        })?;
+        let mut on_progress = |p: crate::grading::Progress<'_>| {
+            meter.lock().unwrap_or_else(|e| e.into_inner()).update(p)
+        };
+        session.grader.check_many(
+            &course,
+            &refs,
+            Source::Exercise,
+            &mut on_progress,
+            &mut |step, report| {
+                meter.lock().unwrap_or_else(|e| e.into_inner()).finish();
+                if !json {
+                    let _ = term.verdict_line(out, step, &report);
+                }
+                graded.push(report);
+            },
+        )?;
         for ((i, step), report) in steps.iter().enumerate().zip(graded) {
             session.remember(step, contents[i].as_deref(), &report)?;
-            tally(session, &mut results, &mut passed, &mut first_failure, i, report, json);
+            tally(
+                session,
+                &mut results,
+                &mut passed,
+                &mut first_failure,
+                i,
+                report,
+                json,
+            );
         }
     } else {
         for (i, step) in steps.iter().enumerate() {
@@ -59,7 +82,15 @@ pub fn verify(session: &mut Session, out: &mut dyn Write, all: bool, json: bool)
                 term.verdict_line(out, step, &report).map_err(write_error)?;
             }
             let failed = !report.outcome.passed();
-            tally(session, &mut results, &mut passed, &mut first_failure, i, report, json);
+            tally(
+                session,
+                &mut results,
+                &mut passed,
+                &mut first_failure,
+                i,
+                report,
+                json,
+            );
             if failed {
                 break;
             }
@@ -67,16 +98,26 @@ pub fn verify(session: &mut Session, out: &mut dyn Write, all: bool, json: bool)
     }
     if json {
         let value = json_report(results, steps.len());
-        writeln!(out, "{}", serde_json::to_string_pretty(&value).expect("json")).map_err(write_error)?;
+        writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&value).expect("json")
+        )
+        .map_err(write_error)?;
     } else {
         writeln!(out).map_err(write_error)?;
         if let Some((i, report)) = &first_failure {
             term.verdict(out, &steps[*i], report).map_err(write_error)?;
         }
         let next = first_failure.as_ref().map(|(i, _)| &steps[*i]);
-        term.summary(out, &session.course, passed, next).map_err(write_error)?;
+        term.summary(out, &session.course, passed, next)
+            .map_err(write_error)?;
     }
-    Ok(if passed == steps.len() { Status::AllPass } else { Status::Pending })
+    Ok(if passed == steps.len() {
+        Status::AllPass
+    } else {
+        Status::Pending
+    })
 }
 
 fn tally(
@@ -89,7 +130,11 @@ fn tally(
     json: bool,
 ) {
     if json {
-        results.push(step_json(&session.course, &session.course.steps[index], &report));
+        results.push(step_json(
+            &session.course,
+            &session.course.steps[index],
+            &report,
+        ));
     }
     if report.outcome.passed() {
         *passed += 1;
@@ -113,11 +158,21 @@ pub fn list(session: &mut Session, out: &mut dyn Write) -> Result<Status> {
         })
         .collect();
     let current = session.first_not_passed();
-    session.term.list(out, &session.course, &marks, current).map_err(write_error)?;
+    session
+        .term
+        .list(out, &session.course, &marks, current)
+        .map_err(write_error)?;
     let done = marks.iter().filter(|m| **m == Mark::Done).count();
     let next = current.map(|i| &session.course.steps[i]);
-    session.term.summary(out, &session.course, done, next).map_err(write_error)?;
-    Ok(if current.is_none() { Status::AllPass } else { Status::Pending })
+    session
+        .term
+        .summary(out, &session.course, done, next)
+        .map_err(write_error)?;
+    Ok(if current.is_none() {
+        Status::AllPass
+    } else {
+        Status::Pending
+    })
 }
 
 /// Grades one step.
@@ -126,13 +181,25 @@ pub fn run(session: &mut Session, out: &mut dyn Write, name: &str, json: bool) -
     let report = session.grade(&step)?;
     if json {
         let value = step_json(&session.course, &step, &report);
-        writeln!(out, "{}", serde_json::to_string_pretty(&value).expect("json")).map_err(write_error)?;
+        writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&value).expect("json")
+        )
+        .map_err(write_error)?;
     } else {
         session.flush_notice(out)?;
-        session.term.verdict(out, &step, &report).map_err(write_error)?;
+        session
+            .term
+            .verdict(out, &step, &report)
+            .map_err(write_error)?;
         session.term.timing(out, &report).map_err(write_error)?;
     }
-    Ok(if report.outcome.passed() { Status::AllPass } else { Status::Pending })
+    Ok(if report.outcome.passed() {
+        Status::AllPass
+    } else {
+        Status::Pending
+    })
 }
 
 /// The hint for a step, or for the first step not known to pass.
@@ -165,7 +232,12 @@ pub fn solution(session: &mut Session, out: &mut dyn Write, name: &str) -> Resul
     }
     let path = session.course.root.join(session.course.solution_rel(&step));
     let text = std::fs::read_to_string(&path).map_err(|e| Error::io("read", &path, e))?;
-    writeln!(out, "The reference solution ({}):\n", session.course.solution_rel(&step).display()).map_err(write_error)?;
+    writeln!(
+        out,
+        "The reference solution ({}):\n",
+        session.course.solution_rel(&step).display()
+    )
+    .map_err(write_error)?;
     write!(out, "{text}").map_err(write_error)?;
     Ok(Status::AllPass)
 }

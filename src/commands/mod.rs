@@ -37,10 +37,20 @@ pub fn execute(config: Config, out: &mut dyn Write) -> Result<Status> {
         Command::Solution { step } => learn::solution(&mut session, out, &step),
         Command::Reset { step, yes } => reset::reset(&mut session, out, &step, yes),
         Command::Watch { poll } => watch::watch(&mut session, out, poll),
-        Command::Grade { submissions, shard, format } => {
-            grade::grade(&mut session, out, &submissions, shard.as_deref(), format.json)
+        Command::Grade {
+            submissions,
+            shard,
+            format,
+        } => grade::grade(
+            &mut session,
+            out,
+            &submissions,
+            shard.as_deref(),
+            format.json,
+        ),
+        Command::Dev(DevCommand::Check { seeds, steps }) => {
+            dev::check(&mut session, out, seeds, &steps)
         }
-        Command::Dev(DevCommand::Check { seeds, steps }) => dev::check(&mut session, out, seeds, &steps),
     }
 }
 
@@ -64,7 +74,8 @@ impl Session {
         let course = match &config.course {
             Some(dir) => Course::load(dir)?,
             None => {
-                let here = std::env::current_dir().map_err(|e| Error::io("read", "the current folder", e))?;
+                let here = std::env::current_dir()
+                    .map_err(|e| Error::io("read", "the current folder", e))?;
                 Course::discover(&here)?
             }
         };
@@ -72,7 +83,11 @@ impl Session {
         let cargo = std::env::var_os("CARGO").map_or_else(|| PathBuf::from("cargo"), PathBuf::from);
         Ok(Session {
             course,
-            grader: Grader { cargo, seed: config.seed },
+            grader: Grader {
+                cargo,
+                seed: config.seed,
+                target_dir: None,
+            },
             progress,
             term: Terminal::new(config.color),
             color: config.color,
@@ -96,14 +111,19 @@ impl Session {
 
     /// What the progress file knows about `step` without grading it.
     pub fn known(&self, step: &Step) -> Known {
-        self.progress.known(&step.name, self.contents(step).as_deref())
+        self.progress
+            .known(&step.name, self.contents(step).as_deref())
     }
 
     /// Grades the learner's `step` (showing build progress) and records the verdict.
     pub fn grade(&mut self, step: &Step) -> Result<StepReport> {
         let contents = self.contents(step);
         let mut meter = BuildMeter::new();
-        let report = self.grader.check(&self.course, step, Source::Exercise, &mut |p| meter.update(p));
+        let report = self
+            .grader
+            .check(&self.course, step, Source::Exercise, &mut |p| {
+                meter.update(p)
+            });
         meter.finish();
         let report = report?;
         self.remember(step, contents.as_deref(), &report)?;
@@ -111,9 +131,15 @@ impl Session {
     }
 
     /// Records a verdict graded from `contents`.
-    pub fn remember(&mut self, step: &Step, contents: Option<&[u8]>, report: &StepReport) -> Result<()> {
+    pub fn remember(
+        &mut self,
+        step: &Step,
+        contents: Option<&[u8]>,
+        report: &StepReport,
+    ) -> Result<()> {
         if let Some(contents) = contents {
-            self.progress.record(&step.name, contents, report.outcome.passed());
+            self.progress
+                .record(&step.name, contents, report.outcome.passed());
             self.progress.save(&self.course.root)?;
         }
         Ok(())
@@ -136,7 +162,10 @@ impl Session {
 
     /// The first step not known to pass, without grading anything.
     pub fn first_not_passed(&self) -> Option<usize> {
-        self.course.steps.iter().position(|s| self.known(s) != Known::Passed)
+        self.course
+            .steps
+            .iter()
+            .position(|s| self.known(s) != Known::Passed)
     }
 }
 

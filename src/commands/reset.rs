@@ -15,10 +15,20 @@ pub fn reset(session: &mut Session, out: &mut dyn Write, name: &str, yes: bool) 
     let original = committed(session, &rel)?;
     let current = std::fs::read(&path).ok();
     if current.as_deref() == Some(original.as_slice()) {
-        writeln!(out, "{} is already as shipped; nothing to reset.", rel.display()).map_err(write_error)?;
+        writeln!(
+            out,
+            "{} is already as shipped; nothing to reset.",
+            rel.display()
+        )
+        .map_err(write_error)?;
         return Ok(Status::AllPass);
     }
-    if !yes && !confirm(out, &format!("Replace your {} with the original stub?", rel.display()))? {
+    if !yes
+        && !confirm(
+            out,
+            &format!("Replace your {} with the original stub?", rel.display()),
+        )?
+    {
         writeln!(out, "Nothing changed.").map_err(write_error)?;
         return Ok(Status::Pending);
     }
@@ -40,7 +50,11 @@ pub fn reset(session: &mut Session, out: &mut dyn Write, name: &str, yes: bool) 
 /// The file as last committed to the course's git repository.
 fn committed(session: &Session, rel: &std::path::Path) -> Result<Vec<u8>> {
     let spec = format!("HEAD:{}", rel.to_string_lossy().replace('\\', "/"));
-    let done = Cmd::new("git").cwd(&session.course.root).args(["show", &spec]).cap(4 << 20).run()?;
+    let done = Cmd::new("git")
+        .cwd(&session.course.root)
+        .args(["show", &spec])
+        .cap(4 << 20)
+        .run()?;
     if done.exit != Exit::Code(0) {
         return Err(Error::Refused(format!(
             "failed to find the original of {} in the course's git history ({}); reset needs the \
@@ -55,12 +69,16 @@ fn committed(session: &Session, rel: &std::path::Path) -> Result<Vec<u8>> {
 fn confirm(out: &mut dyn Write, question: &str) -> Result<bool> {
     if !std::io::stdin().is_terminal() {
         return Err(Error::Refused(
-            "reset replaces your file, and there is no terminal to ask for confirmation: add --yes".into(),
+            "reset replaces your file, and there is no terminal to ask for confirmation: add --yes"
+                .into(),
         ));
     }
     write!(out, "{question} [y/N] ").map_err(write_error)?;
     out.flush().map_err(write_error)?;
     let mut answer = String::new();
-    std::io::stdin().lock().read_line(&mut answer).map_err(|e| Error::io("read", "standard input", e))?;
+    std::io::stdin()
+        .lock()
+        .read_line(&mut answer)
+        .map_err(|e| Error::io("read", "standard input", e))?;
     Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
 }

@@ -109,19 +109,27 @@ impl Course {
         let found = start.ancestors().find(|dir| dir.join(MANIFEST).is_file());
         match found {
             Some(root) => Course::load(root),
-            None => Err(Error::NoCourse { start: start.to_path_buf() }),
+            None => Err(Error::NoCourse {
+                start: start.to_path_buf(),
+            }),
         }
     }
 
     /// Loads and validates the manifest of the course at `root`.
     pub fn load(root: &Path) -> Result<Course> {
         let path = root.join(MANIFEST);
-        let text = std::fs::read_to_string(&path)
-            .map_err(|source| Error::ManifestRead { path: path.clone(), source })?;
-        let raw: RawCourse = toml::from_str(&text)
-            .map_err(|e| Error::ManifestParse { path: path.clone(), message: e.to_string() })?;
-        Course::from_raw(root, raw)
-            .map_err(|message| Error::ManifestInvalid { path: path.clone(), message })
+        let text = std::fs::read_to_string(&path).map_err(|source| Error::ManifestRead {
+            path: path.clone(),
+            source,
+        })?;
+        let raw: RawCourse = toml::from_str(&text).map_err(|e| Error::ManifestParse {
+            path: path.clone(),
+            message: e.to_string(),
+        })?;
+        Course::from_raw(root, raw).map_err(|message| Error::ManifestInvalid {
+            path: path.clone(),
+            message,
+        })
     }
 
     fn from_raw(root: &Path, raw: RawCourse) -> Result<Course, String> {
@@ -137,7 +145,11 @@ impl Course {
                 if !seen.insert(s.name.clone()) {
                     return Err(format!("two steps are named `{}`", s.name));
                 }
-                if !s.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
+                if !s
+                    .name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+                {
                     return Err(format!("step name `{}` must be snake_case", s.name));
                 }
                 steps.push(Step {
@@ -152,12 +164,21 @@ impl Course {
                     clippy: s.clippy,
                 });
             }
-            tracks.push(Track { name: t.name, dir: t.dir, title: t.title, asyncio: t.asyncio });
+            tracks.push(Track {
+                name: t.name,
+                dir: t.dir,
+                title: t.title,
+                asyncio: t.asyncio,
+            });
         }
         if steps.is_empty() {
             return Err("it lists no steps".to_owned());
         }
-        Ok(Course { root: root.to_path_buf(), tracks, steps })
+        Ok(Course {
+            root: root.to_path_buf(),
+            tracks,
+            steps,
+        })
     }
 
     /// The step called `name`, or an error that suggests the closest name.
@@ -173,12 +194,18 @@ impl Course {
             .min()
             .map(|(_, n)| format!(" (did you mean `{n}`?)"))
             .unwrap_or_default();
-        Err(Error::UnknownStep { name: name.to_owned(), suggestion })
+        Err(Error::UnknownStep {
+            name: name.to_owned(),
+            suggestion,
+        })
     }
 
     /// Position of a step in course order (0-based).
     pub fn index_of(&self, step: &Step) -> usize {
-        self.steps.iter().position(|s| s.name == step.name).unwrap_or(0)
+        self.steps
+            .iter()
+            .position(|s| s.name == step.name)
+            .unwrap_or(0)
     }
 
     /// The track a step belongs to.
@@ -188,17 +215,23 @@ impl Course {
 
     /// The learner's file, relative to the course root.
     pub fn exercise_rel(&self, step: &Step) -> PathBuf {
-        Path::new("exercises").join(&self.tracks[step.track].dir).join(&step.file)
+        Path::new("exercises")
+            .join(&self.tracks[step.track].dir)
+            .join(&step.file)
     }
 
     /// The reference solution, relative to the course root.
     pub fn solution_rel(&self, step: &Step) -> PathBuf {
-        Path::new("solutions").join(&self.tracks[step.track].dir).join(&step.file)
+        Path::new("solutions")
+            .join(&self.tracks[step.track].dir)
+            .join(&step.file)
     }
 
     /// The grader, relative to the course root.
     pub fn grader_rel(&self, step: &Step) -> PathBuf {
-        Path::new("graders").join(&self.tracks[step.track].dir).join(&step.file)
+        Path::new("graders")
+            .join(&self.tracks[step.track].dir)
+            .join(&step.file)
     }
 }
 
@@ -243,8 +276,14 @@ mod tests {
     fn paths_follow_the_track_folder() {
         let course = parse(ONE).unwrap();
         let step = course.step("gather").unwrap();
-        assert_eq!(course.exercise_rel(step), Path::new("exercises/01_basics/06_gather.rs"));
-        assert_eq!(course.grader_rel(step), Path::new("graders/01_basics/06_gather.rs"));
+        assert_eq!(
+            course.exercise_rel(step),
+            Path::new("exercises/01_basics/06_gather.rs")
+        );
+        assert_eq!(
+            course.grader_rel(step),
+            Path::new("graders/01_basics/06_gather.rs")
+        );
         assert_eq!(step.time_limit, Duration::from_secs(20));
     }
 
@@ -257,7 +296,9 @@ mod tests {
 
     #[test]
     fn duplicate_names_are_rejected() {
-        let twice = format!("{ONE}\n[[tracks.steps]]\nname = \"gather\"\nfile = \"x.rs\"\nsummary = \"s\"\nhint = \"h\"\n");
+        let twice = format!(
+            "{ONE}\n[[tracks.steps]]\nname = \"gather\"\nfile = \"x.rs\"\nsummary = \"s\"\nhint = \"h\"\n"
+        );
         assert_eq!(parse(&twice).unwrap_err(), "two steps are named `gather`");
     }
 

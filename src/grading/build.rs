@@ -1,4 +1,4 @@
-//! Compiling one step: a single `cargo test --no-run` of the step's grader target, whose JSON
+//! Compiling steps: a single `cargo build --test STEP..` of the steps' grader targets, whose JSON
 //! messages give the executable's path and the compiler's diagnostics in one pass.
 
 use crate::error::{Error, Result};
@@ -39,9 +39,16 @@ pub enum Progress<'a> {
 
 #[derive(Deserialize)]
 #[serde(tag = "reason", rename_all = "kebab-case")]
-enum Message {
-    CompilerArtifact { target: Target, executable: Option<PathBuf>, fresh: bool },
-    CompilerMessage { target: Target, message: Diagnostic },
+enum CargoEvent {
+    CompilerArtifact {
+        target: Target,
+        executable: Option<PathBuf>,
+        fresh: bool,
+    },
+    CompilerMessage {
+        target: Target,
+        message: Diagnostic,
+    },
     #[serde(other)]
     Other,
 }
@@ -59,11 +66,23 @@ struct Diagnostic {
 }
 
 /// The cargo invocation that compiles the graders of `steps` in the workspace at `root`.
-/// `--no-fail-fast` lets every other step build when one does not compile.
-pub fn command(cargo: &Path, root: &Path, steps: &[&str], source: Source, subcommand: &str) -> Cmd {
+/// `cargo build --test STEP` makes the same artifact as `cargo test --no-run --test STEP`,
+/// and unlike `cargo test` it takes `--keep-going`: every other step still builds when one
+/// does not compile.
+pub fn command(
+    cargo: &Path,
+    target_dir: Option<&Path>,
+    root: &Path,
+    steps: &[&str],
+    source: Source,
+    subcommand: &str,
+) -> Cmd {
     let mut cmd = Cmd::new(cargo).cwd(root).args([subcommand]);
-    if subcommand == "test" {
-        cmd = cmd.args(["--no-run", "--no-fail-fast"]);
+    if let Some(dir) = target_dir {
+        cmd = cmd.env("CARGO_TARGET_DIR", dir);
+    }
+    if subcommand == "build" {
+        cmd = cmd.args(["--keep-going"]);
     }
     cmd = cmd.args(["--package", "course", "--message-format=json"]);
     for step in steps {
@@ -79,32 +98,46 @@ pub fn command(cargo: &Path, root: &Path, steps: &[&str], source: Source, subcom
 /// run, and returns what each one produced.
 pub fn build(
     cargo: &Path,
+    target_dir: Option<&Path>,
     root: &Path,
     steps: &[&str],
     source: Source,
     on_progress: &mut (dyn FnMut(Progress<'_>) + Send),
 ) -> Result<BTreeMap<String, Built>> {
-    let cmd = command(cargo, root, steps, source, "test");
+    let cmd = command(cargo, target_dir, root, steps, source, "build");
     let mut executables: BTreeMap<String, PathBuf> = BTreeMap::new();
     let mut diagnostics: BTreeMap<String, String> = BTreeMap::new();
     let mut compiled = Vec::new();
-    let finished = cmd.run_with_lines(&mut |line| match serde_json::from_str::<Message>(line) {
-        Ok(Message::CompilerArtifact { target, executable, fresh }) => {
-            if let Some(exe) = executable.filter(|_| target.kind.iter().any(|k| k == "test")) {
-                executables.insert(target.name.clone(), exe);
+    let finished =
+        cmd.run_with_lines(&mut |line| match serde_json::from_str::<CargoEvent>(line) {
+            Ok(CargoEvent::CompilerArtifact {
+                target,
+                executable,
+                fresh,
+            }) => {
+                if let Some(exe) = executable.filter(|_| target.kind.iter().any(|k| k == "test")) {
+                    executables.insert(target.name.clone(), exe);
+                }
+                if !fresh {
+                    compiled.push(target.name.clone());
+                }
+                on_progress(Progress::Crate {
+                    name: &target.name,
+                    fresh,
+                });
             }
-            if !fresh {
-                compiled.push(target.name.clone());
+            Ok(CargoEvent::CompilerMessage { target, message })
+                if steps.contains(&target.name.as_str()) =>
+            {
+                if let Some(text) = message.rendered.filter(|_| message.level != "failure-note") {
+                    diagnostics
+                        .entry(target.name)
+                        .or_default()
+                        .push_str(&clean_paths(&text));
+                }
             }
-            on_progress(Progress::Crate { name: &target.name, fresh });
-        }
-        Ok(Message::CompilerMessage { target, message }) if steps.contains(&target.name.as_str()) => {
-            if let Some(text) = message.rendered.filter(|_| message.level != "failure-note") {
-                diagnostics.entry(target.name).or_default().push_str(&clean_paths(&text));
-            }
-        }
-        _ => {}
-    })?;
+            _ => {}
+        })?;
     let mut built = BTreeMap::new();
     for &step in steps {
         let executable = executables.remove(step);
@@ -120,7 +153,15 @@ pub fn build(
             )));
         }
         let elapsed = finished.elapsed;
-        built.insert(step.to_owned(), Built { executable, diagnostics, compiled: compiled.clone(), elapsed });
+        built.insert(
+            step.to_owned(),
+            Built {
+                executable,
+                diagnostics,
+                compiled: compiled.clone(),
+                elapsed,
+            },
+        );
     }
     Ok(built)
 }
@@ -171,10 +212,17 @@ mod tests {
     fn artifact_and_message_lines_parse() {
         let line = r#"{"reason":"compiler-artifact","target":{"name":"gather","kind":["test"]},"executable":"/t/gather-1","fresh":true}"#;
         assert!(matches!(
-            serde_json::from_str::<Message>(line),
-            Ok(Message::CompilerArtifact { fresh: true, executable: Some(_), .. })
+            serde_json::from_str::<CargoEvent>(line),
+            Ok(CargoEvent::CompilerArtifact {
+                fresh: true,
+                executable: Some(_),
+                ..
+            })
         ));
         let other = r#"{"reason":"build-finished","success":true}"#;
-        assert!(matches!(serde_json::from_str::<Message>(other), Ok(Message::Other)));
+        assert!(matches!(
+            serde_json::from_str::<CargoEvent>(other),
+            Ok(CargoEvent::Other)
+        ));
     }
 }

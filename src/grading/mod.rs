@@ -25,6 +25,8 @@ pub struct Grader {
     pub cargo: PathBuf,
     /// A fixed seed for every grader, or `None` for a fresh one each run.
     pub seed: Option<u64>,
+    /// Where cargo puts artifacts, when not the course's own `target/` (scratch courses).
+    pub target_dir: Option<PathBuf>,
 }
 
 impl Grader {
@@ -37,7 +39,9 @@ impl Grader {
         on_progress: &mut (dyn FnMut(Progress<'_>) + Send),
     ) -> Result<StepReport> {
         let mut reports = Vec::new();
-        self.check_many(course, &[step], source, on_progress, &mut |_, r| reports.push(r))?;
+        self.check_many(course, &[step], source, on_progress, &mut |_, r| {
+            reports.push(r)
+        })?;
         Ok(reports.pop().expect("one step graded"))
     }
 
@@ -51,24 +55,37 @@ impl Grader {
         on_progress: &mut (dyn FnMut(Progress<'_>) + Send),
         on_report: &mut dyn FnMut(&Step, StepReport),
     ) -> Result<()> {
-        let mut ready: Vec<Option<StepReport>> = steps.iter().map(|s| missing(course, s, source)).collect();
+        let mut ready: Vec<Option<StepReport>> =
+            steps.iter().map(|s| missing(course, s, source)).collect();
         for step in steps {
             let grader = course.grader_rel(step);
             if !course.root.join(&grader).is_file() {
-                return Err(Error::MissingFile { what: "the step's grader", path: grader });
+                return Err(Error::MissingFile {
+                    what: "the step's grader",
+                    path: grader,
+                });
             }
         }
-        let to_build: Vec<&str> =
-            steps.iter().zip(&ready).filter(|(_, r)| r.is_none()).map(|(s, _)| s.name.as_str()).collect();
-        let mut built =
-            if to_build.is_empty() { Default::default() } else { build(&self.cargo, &course.root, &to_build, source, on_progress)? };
+        let to_build: Vec<&str> = steps
+            .iter()
+            .zip(&ready)
+            .filter(|(_, r)| r.is_none())
+            .map(|(s, _)| s.name.as_str())
+            .collect();
+        let mut built = if to_build.is_empty() {
+            Default::default()
+        } else {
+            build(&self.cargo, self.target_dir.as_deref(), &course.root, &to_build, source, on_progress)?
+        };
         let jobs: Vec<(usize, &Step, Built)> = steps
             .iter()
             .enumerate()
             .filter_map(|(i, s)| built.remove(&s.name).map(|b| (i, *s, b)))
             .collect();
         let (tx, rx) = std::sync::mpsc::channel();
-        let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(jobs.len().max(1));
+        let workers = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(jobs.len().max(1));
         let queue = std::sync::Mutex::new(jobs.into_iter());
         std::thread::scope(|scope| -> Result<()> {
             for _ in 0..workers {
@@ -86,7 +103,9 @@ impl Grader {
             let mut next = 0;
             loop {
                 while next < steps.len() {
-                    let Some(report) = ready[next].take() else { break };
+                    let Some(report) = ready[next].take() else {
+                        break;
+                    };
                     on_report(steps[next], report);
                     next += 1;
                 }
@@ -101,7 +120,13 @@ impl Grader {
         })
     }
 
-    fn grade_built(&self, course: &Course, step: &Step, source: Source, built: Built) -> Result<StepReport> {
+    fn grade_built(
+        &self,
+        course: &Course,
+        step: &Step,
+        source: Source,
+        built: Built,
+    ) -> Result<StepReport> {
         let mut report = StepReport::new(&step.name, Outcome::CompileError);
         report.diagnostics = built.diagnostics;
         report.build_time = built.elapsed;
@@ -150,8 +175,21 @@ impl Grader {
 
     /// Clippy, for steps whose lesson is a lint: a second (check-only) compile, so only those
     /// steps pay for it.
-    fn lint(&self, course: &Course, step: &Step, source: Source, report: &mut StepReport) -> Result<()> {
-        let cmd = build::command(&self.cargo, &course.root, &[&step.name], source, "clippy");
+    fn lint(
+        &self,
+        course: &Course,
+        step: &Step,
+        source: Source,
+        report: &mut StepReport,
+    ) -> Result<()> {
+        let cmd = build::command(
+            &self.cargo,
+            self.target_dir.as_deref(),
+            &course.root,
+            &[&step.name],
+            source,
+            "clippy",
+        );
         let mut findings = String::new();
         cmd.run_with_lines(&mut |line| {
             if let Some(text) = clippy_warning(line, &step.name) {
@@ -172,7 +210,8 @@ fn missing(course: &Course, step: &Step, source: Source) -> Option<StepReport> {
         Source::Exercise => course.exercise_rel(step),
         Source::Solution => course.solution_rel(step),
     };
-    (!course.root.join(&file).is_file()).then(|| StepReport::new(&step.name, Outcome::MissingFile(file)))
+    (!course.root.join(&file).is_file())
+        .then(|| StepReport::new(&step.name, Outcome::MissingFile(file)))
 }
 
 /// The rendered text of a clippy lint about `step`'s target, if `line` is one.
@@ -180,18 +219,27 @@ fn clippy_warning(line: &str, step: &str) -> Option<String> {
     let value: serde_json::Value = serde_json::from_str(line).ok()?;
     let is_step = value["target"]["name"] == step;
     let code = value["message"]["code"]["code"].as_str().unwrap_or("");
-    (is_step && code.starts_with("clippy::"))
-        .then(|| value["message"]["rendered"].as_str().unwrap_or("").to_owned())
+    (is_step && code.starts_with("clippy::")).then(|| {
+        value["message"]["rendered"]
+            .as_str()
+            .unwrap_or("")
+            .to_owned()
+    })
 }
 
 /// A fresh random token: the grader stamps it on every report line.
 fn fresh_token() -> String {
     let state = std::collections::hash_map::RandomState::new();
     let now = std::time::SystemTime::now();
-    format!("{:016x}{:016x}", state.hash_one(now), state.hash_one(std::process::id()))
+    format!(
+        "{:016x}{:016x}",
+        state.hash_one(now),
+        state.hash_one(std::process::id())
+    )
 }
 
 /// A fresh seed, printed in reports so a verdict can be reproduced with `--seed`.
 pub fn fresh_seed() -> u64 {
-    std::collections::hash_map::RandomState::new().hash_one(std::time::SystemTime::now()) % 1_000_000
+    std::collections::hash_map::RandomState::new().hash_one(std::time::SystemTime::now())
+        % 1_000_000
 }

@@ -13,7 +13,11 @@ use std::time::Duration;
 #[derive(Debug, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 enum Line {
-    Plan { token: String, seed: u64, tests: Vec<Planned> },
+    Plan {
+        token: String,
+        seed: u64,
+        tests: Vec<Planned>,
+    },
     Test {
         token: String,
         name: String,
@@ -23,7 +27,9 @@ enum Line {
         virtual_ns: u64,
         real_ns: u64,
     },
-    Done { token: String },
+    Done {
+        token: String,
+    },
 }
 
 #[derive(Debug, Deserialize)]
@@ -50,23 +56,39 @@ impl Report {
     pub fn parse(text: &str, token: &str) -> Report {
         let mut report = Report::default();
         for line in text.lines() {
-            let Ok(line) = serde_json::from_str::<Line>(line) else { continue };
+            let Ok(line) = serde_json::from_str::<Line>(line) else {
+                continue;
+            };
             match line {
-                Line::Plan { token: t, seed, tests } if t == token && !report.planned => {
+                Line::Plan {
+                    token: t,
+                    seed,
+                    tests,
+                } if t == token && !report.planned => {
                     report.planned = true;
                     report.seed = Some(seed);
                     report.tests = tests.into_iter().map(not_run).collect();
                 }
-                Line::Test { token: t, name, status, message, picture, virtual_ns, real_ns }
-                    if t == token =>
-                {
+                Line::Test {
+                    token: t,
+                    name,
+                    status,
+                    message,
+                    picture,
+                    virtual_ns,
+                    real_ns,
+                } if t == token => {
                     let Some(test) = report.tests.iter_mut().find(|x| x.name == name) else {
                         continue;
                     };
                     if test.status != TestStatus::NotRun {
                         continue;
                     }
-                    test.status = if status == "pass" { TestStatus::Passed } else { TestStatus::Failed };
+                    test.status = if status == "pass" {
+                        TestStatus::Passed
+                    } else {
+                        TestStatus::Failed
+                    };
                     test.message = message;
                     test.picture = picture;
                     test.virtual_time = Duration::from_nanos(virtual_ns);
@@ -174,22 +196,35 @@ mod tests {
 
     #[test]
     fn every_planned_test_passing_and_done_is_a_pass() {
-        let r = report(&[test_line("T", "a", "pass"), test_line("T", "b", "pass"), r#"{"token":"T","kind":"done"}"#.into()]);
+        let r = report(&[
+            test_line("T", "a", "pass"),
+            test_line("T", "b", "pass"),
+            r#"{"token":"T","kind":"done"}"#.into(),
+        ]);
         assert_eq!(r.verdict(Exit::Code(0)), Outcome::Passed);
         assert_eq!(r.seed, Some(7));
     }
 
     #[test]
     fn lines_with_another_token_are_not_evidence() {
-        let r = report(&[test_line("forged", "a", "pass"), test_line("forged", "b", "pass"), r#"{"token":"forged","kind":"done"}"#.into()]);
+        let r = report(&[
+            test_line("forged", "a", "pass"),
+            test_line("forged", "b", "pass"),
+            r#"{"token":"forged","kind":"done"}"#.into(),
+        ]);
         assert!(matches!(r.verdict(Exit::Code(0)), Outcome::Crashed(m) if m.contains("`a`")));
     }
 
     #[test]
     fn exit_zero_midway_is_named() {
         let r = report(&[test_line("T", "a", "pass")]);
-        let Outcome::Crashed(message) = r.verdict(Exit::Code(0)) else { panic!() };
-        assert!(message.contains("exited with code 0 in the middle of the grader's test `b`"), "{message}");
+        let Outcome::Crashed(message) = r.verdict(Exit::Code(0)) else {
+            panic!()
+        };
+        assert!(
+            message.contains("exited with code 0 in the middle of the grader's test `b`"),
+            "{message}"
+        );
         assert!(message.contains("std::process::exit"), "{message}");
     }
 
@@ -202,13 +237,19 @@ mod tests {
 
     #[test]
     fn an_abort_after_all_passes_is_still_a_crash() {
-        let r = report(&[test_line("T", "a", "pass"), test_line("T", "b", "pass"), r#"{"token":"T","kind":"done"}"#.into()]);
+        let r = report(&[
+            test_line("T", "a", "pass"),
+            test_line("T", "b", "pass"),
+            r#"{"token":"T","kind":"done"}"#.into(),
+        ]);
         assert!(matches!(r.verdict(Exit::Signal(6)), Outcome::Crashed(m) if m.contains("abort")));
     }
 
     #[test]
     fn no_plan_means_the_grader_never_started() {
         let r = Report::parse("test result: ok. 4 passed", "T");
-        assert!(matches!(r.verdict(Exit::Code(0)), Outcome::Crashed(m) if m.contains("never started")));
+        assert!(
+            matches!(r.verdict(Exit::Code(0)), Outcome::Crashed(m) if m.contains("never started"))
+        );
     }
 }

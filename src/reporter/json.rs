@@ -14,12 +14,20 @@ pub fn step_json(course: &Course, step: &Step, report: &StepReport) -> Value {
         Outcome::MissingFile(path) => ("error", json!(format!("missing file {}", path.display()))),
         Outcome::TimedOut(limit) => (
             "fail",
-            json!(format!("did not finish within {} s of real time and was stopped", limit.as_secs())),
+            json!(format!(
+                "did not finish within {} s of real time and was stopped",
+                limit.as_secs()
+            )),
         ),
         Outcome::Crashed(why) => ("fail", json!(why)),
         Outcome::LintsFailed => ("fail", json!(report.diagnostics)),
     };
-    let task_id = course.steps.iter().filter(|s| s.track == step.track).position(|s| s.name == step.name).map_or(1, |i| i + 1);
+    let task_id = course
+        .steps
+        .iter()
+        .filter(|s| s.track == step.track)
+        .position(|s| s.name == step.name)
+        .map_or(1, |i| i + 1);
     let output = truncated_output(report);
     let tests: Vec<Value> = report
         .tests
@@ -28,7 +36,10 @@ pub fn step_json(course: &Course, step: &Step, report: &StepReport) -> Value {
             let (status, message) = match t.status {
                 TestStatus::Passed => ("pass", Value::Null),
                 TestStatus::Failed => ("fail", json!(t.message)),
-                TestStatus::NotRun => ("error", json!("not run: the program ended before this test reported")),
+                TestStatus::NotRun => (
+                    "error",
+                    json!("not run: the program ended before this test reported"),
+                ),
             };
             json!({
                 "name": t.name,

@@ -29,26 +29,46 @@ pub struct Terminal {
 impl Terminal {
     /// A renderer, coloured or not.
     pub fn new(color: bool) -> Terminal {
-        Terminal { style: Style::new(color) }
+        Terminal {
+            style: Style::new(color),
+        }
     }
 
     /// A note about the runner itself (a damaged progress file, a reset copy).
     pub fn notice(&self, out: &mut dyn Write, text: &str) -> io::Result<()> {
-        write!(out, "{}", wrap(&format!("{} {text}", self.style.warn("note:")), WIDTH, ""))
+        write!(
+            out,
+            "{}",
+            wrap(&format!("{} {text}", self.style.warn("note:")), WIDTH, "")
+        )
     }
 
     /// Where the learner is, and what the step asks.
     pub fn step_intro(&self, out: &mut dyn Write, course: &Course, step: &Step) -> io::Result<()> {
         let s = &self.style;
         let track = course.track_of(step);
-        let position = format!("step {} of {}", course.index_of(step) + 1, course.steps.len());
-        writeln!(out, "{} · {} · {}", s.bold(&step.name), position, track.title)?;
+        let position = format!(
+            "step {} of {}",
+            course.index_of(step) + 1,
+            course.steps.len()
+        );
+        writeln!(
+            out,
+            "{} · {} · {}",
+            s.bold(&step.name),
+            position,
+            track.title
+        )?;
         writeln!(out, "{}", s.dim(&format!("ports {}", step.asyncio)))?;
         writeln!(out)?;
         write!(out, "{}", wrap(&capitalise(&step.summary), WIDTH, ""))?;
         writeln!(out)?;
         let file = display_path(course, &course.exercise_rel(step));
-        writeln!(out, "Edit {}  (the instructions are at the top of the file)", s.bold(&file))?;
+        writeln!(
+            out,
+            "Edit {}  (the instructions are at the top of the file)",
+            s.bold(&file)
+        )?;
         writeln!(out)
     }
 
@@ -62,15 +82,36 @@ impl Terminal {
                 writeln!(out, "{} {name} passes: {checks}, all hold.", s.good("✓"))?;
             }
             Outcome::CompileError => {
-                writeln!(out, "{} {name} does not compile yet. The compiler says:", s.bad("✗"))?;
+                writeln!(
+                    out,
+                    "{} {name} does not compile yet. The compiler says:",
+                    s.bad("✗")
+                )?;
                 writeln!(out)?;
                 write_block(out, &report.diagnostics)?;
-                write!(out, "{}", wrap("Start with the first error: the others often follow from it.", WIDTH, ""))?;
+                write!(
+                    out,
+                    "{}",
+                    wrap(
+                        "Start with the first error: the others often follow from it.",
+                        WIDTH,
+                        ""
+                    )
+                )?;
                 return Ok(());
             }
             Outcome::TestsFailed => {
-                let failed = report.tests.iter().filter(|t| t.status == TestStatus::Failed).count();
-                writeln!(out, "{} {name}: {failed} of {} fail.", s.bad("✗"), plural(report.tests.len(), "check", "checks"))?;
+                let failed = report
+                    .tests
+                    .iter()
+                    .filter(|t| t.status == TestStatus::Failed)
+                    .count();
+                writeln!(
+                    out,
+                    "{} {name}: {failed} of {} fail.",
+                    s.bad("✗"),
+                    plural(report.tests.len(), "check", "checks")
+                )?;
             }
             Outcome::TimedOut(limit) => {
                 let text = format!(
@@ -85,10 +126,18 @@ impl Terminal {
                 write!(out, "{}", wrap(&text, WIDTH, ""))?;
             }
             Outcome::Crashed(why) => {
-                write!(out, "{}", wrap(&format!("{} {name}: {why}", s.bad("✗")), WIDTH, ""))?;
+                write!(
+                    out,
+                    "{}",
+                    wrap(&format!("{} {name}: {why}", s.bad("✗")), WIDTH, "")
+                )?;
             }
             Outcome::LintsFailed => {
-                writeln!(out, "{} {name} works, but clippy has this step's lesson for you:", s.bad("✗"))?;
+                writeln!(
+                    out,
+                    "{} {name} works, but clippy has this step's lesson for you:",
+                    s.bad("✗")
+                )?;
                 writeln!(out)?;
                 write_block(out, &report.diagnostics)?;
                 return Ok(());
@@ -112,7 +161,13 @@ impl Terminal {
         if !report.outcome.passed() {
             self.output(out, report)?;
             if let Some(seed) = report.seed {
-                writeln!(out, "{}", s.dim(&format!("Same inputs again: cargo run -- run {name} --seed {seed}")))?;
+                writeln!(
+                    out,
+                    "{}",
+                    s.dim(&format!(
+                        "Same inputs again: cargo run -- run {name} --seed {seed}"
+                    ))
+                )?;
             }
         }
         Ok(())
@@ -128,9 +183,16 @@ impl Terminal {
                 TestStatus::Failed => s.bad("✗"),
                 TestStatus::NotRun => s.dim("·"),
             };
-            let what = if t.status == TestStatus::NotRun { format!("{} (not run)", t.what) } else { t.what.clone() };
+            let what = if t.status == TestStatus::NotRun {
+                format!("{} (not run)", t.what)
+            } else {
+                t.what.clone()
+            };
             writeln!(out, "  {mark} {:<widest$}  {}", t.name, s.dim(&what))?;
-            if t.status == TestStatus::Failed && previous == Some(t.message.as_str()) && t.picture.is_none() {
+            if t.status == TestStatus::Failed
+                && previous == Some(t.message.as_str())
+                && t.picture.is_none()
+            {
                 writeln!(out, "      {}", s.dim("(the same failure as above)"))?;
             } else if t.status == TestStatus::Failed {
                 previous = Some(t.message.as_str());
@@ -157,9 +219,15 @@ impl Terminal {
         }
         let hidden_lines = lines.len().saturating_sub(OUTPUT_LINES);
         if hidden_lines > 0 || report.output.dropped > 0 {
-            let mut note = format!("  ({} more not shown", plural(hidden_lines, "line", "lines"));
+            let mut note = format!(
+                "  ({} more not shown",
+                plural(hidden_lines, "line", "lines")
+            );
             if report.output.dropped > 0 {
-                note.push_str(&format!(", and {} bytes past the capture limit", report.output.dropped));
+                note.push_str(&format!(
+                    ", and {} bytes past the capture limit",
+                    report.output.dropped
+                ));
             }
             writeln!(out, "{})", self.style.dim(&note))?;
         }
@@ -167,14 +235,26 @@ impl Terminal {
     }
 
     /// One line per graded step, for `verify`.
-    pub fn verdict_line(&self, out: &mut dyn Write, step: &Step, report: &StepReport) -> io::Result<()> {
+    pub fn verdict_line(
+        &self,
+        out: &mut dyn Write,
+        step: &Step,
+        report: &StepReport,
+    ) -> io::Result<()> {
         let s = &self.style;
         let (mark, what) = match &report.outcome {
             Outcome::Passed => (s.good("✓"), "passes".to_owned()),
             Outcome::CompileError => (s.bad("✗"), "does not compile".to_owned()),
             Outcome::TestsFailed => {
-                let failed = report.tests.iter().filter(|t| t.status == TestStatus::Failed).count();
-                (s.bad("✗"), format!("{} of {} fail", failed, report.tests.len()))
+                let failed = report
+                    .tests
+                    .iter()
+                    .filter(|t| t.status == TestStatus::Failed)
+                    .count();
+                (
+                    s.bad("✗"),
+                    format!("{} of {} fail", failed, report.tests.len()),
+                )
             }
             Outcome::TimedOut(_) => (s.bad("✗"), "timed out".to_owned()),
             Outcome::Crashed(_) => (s.bad("✗"), "ended early".to_owned()),
@@ -185,14 +265,24 @@ impl Terminal {
     }
 
     /// Every step with its mark, for `list`.
-    pub fn list(&self, out: &mut dyn Write, course: &Course, marks: &[Mark], current: Option<usize>) -> io::Result<()> {
+    pub fn list(
+        &self,
+        out: &mut dyn Write,
+        course: &Course,
+        marks: &[Mark],
+        current: Option<usize>,
+    ) -> io::Result<()> {
         let s = &self.style;
         let mut last_track = usize::MAX;
         for (i, (step, mark)) in course.steps.iter().zip(marks).enumerate() {
             if step.track != last_track {
                 last_track = step.track;
                 let track = &course.tracks[step.track];
-                writeln!(out, "{}", s.bold(&format!("{} ({})", track.title, track.name)))?;
+                writeln!(
+                    out,
+                    "{}",
+                    s.bold(&format!("{} ({})", track.title, track.name))
+                )?;
             }
             let status = match (mark, current == Some(i)) {
                 (_, true) => s.warn("→ next"),
@@ -200,20 +290,41 @@ impl Terminal {
                 (Mark::Failing, _) => s.bad("✗ failing"),
                 (Mark::NotChecked, _) => s.dim("· to do"),
             };
-            writeln!(out, "  {:>2}. {:<22} {:<10} {}", i + 1, step.name, status, s.dim(&step.asyncio))?;
+            writeln!(
+                out,
+                "  {:>2}. {:<22} {:<10} {}",
+                i + 1,
+                step.name,
+                status,
+                s.dim(&step.asyncio)
+            )?;
         }
         writeln!(out)
     }
 
     /// Where the learner stands.
-    pub fn summary(&self, out: &mut dyn Write, course: &Course, done: usize, next: Option<&Step>) -> io::Result<()> {
+    pub fn summary(
+        &self,
+        out: &mut dyn Write,
+        course: &Course,
+        done: usize,
+        next: Option<&Step>,
+    ) -> io::Result<()> {
         let total = course.steps.len();
         let percent = done * 100 / total.max(1);
-        writeln!(out, "Progress: {done} of {} done ({percent}%).", plural(total, "step", "steps"))?;
+        writeln!(
+            out,
+            "Progress: {done} of {} done ({percent}%).",
+            plural(total, "step", "steps")
+        )?;
         match next {
             Some(step) => {
                 let file = display_path(course, &course.exercise_rel(step));
-                writeln!(out, "Next up: {} in {file}. `cargo run -- next` shows it.", step.name)
+                writeln!(
+                    out,
+                    "Next up: {} in {file}. `cargo run -- next` shows it.",
+                    step.name
+                )
             }
             None => writeln!(out, "{}", self.style.good("Every step passes. Well done!")),
         }
@@ -244,7 +355,9 @@ impl Terminal {
 pub fn display_path(course: &Course, rel: &std::path::Path) -> String {
     let full = course.root.join(rel);
     let here = std::env::current_dir().ok();
-    let shown = here.and_then(|h| full.strip_prefix(&h).ok().map(|p| p.to_path_buf())).unwrap_or(full);
+    let shown = here
+        .and_then(|h| full.strip_prefix(&h).ok().map(|p| p.to_path_buf()))
+        .unwrap_or(full);
     shown.display().to_string()
 }
 
@@ -257,7 +370,9 @@ fn write_block(out: &mut dyn Write, text: &str) -> io::Result<()> {
 
 fn capitalise(text: &str) -> String {
     let mut chars = text.chars();
-    chars.next().map_or_else(String::new, |c| c.to_uppercase().collect::<String>() + chars.as_str() + ".")
+    chars.next().map_or_else(String::new, |c| {
+        c.to_uppercase().collect::<String>() + chars.as_str() + "."
+    })
 }
 
 /// Shows compile progress on standard error while cargo works, only when that is a terminal.
@@ -270,7 +385,11 @@ pub struct BuildMeter {
 impl BuildMeter {
     /// A meter that draws only on a terminal.
     pub fn new() -> BuildMeter {
-        BuildMeter { live: io::stderr().is_terminal(), compiled: 0, shown: false }
+        BuildMeter {
+            live: io::stderr().is_terminal(),
+            compiled: 0,
+            shown: false,
+        }
     }
 
     /// Feeds one progress event from cargo.
@@ -285,7 +404,10 @@ impl BuildMeter {
         } else {
             ""
         };
-        eprint!("\r\x1b[2K  compiling {} crate(s): {name}{first}", self.compiled);
+        eprint!(
+            "\r\x1b[2K  compiling {} crate(s): {name}{first}",
+            self.compiled
+        );
         self.shown = true;
     }
 

@@ -32,7 +32,10 @@ impl Fixture {
         let course: toml::Table = toml::from_str(&read(&repo().join("course.toml"))).unwrap();
         let mut trimmed = course.clone();
         let tracks = course["tracks"].as_array().unwrap();
-        let basics = tracks.iter().find(|t| t["name"].as_str() == Some("basics")).unwrap();
+        let basics = tracks
+            .iter()
+            .find(|t| t["name"].as_str() == Some("basics"))
+            .unwrap();
         trimmed.insert("tracks".into(), toml::Value::Array(vec![basics.clone()]));
         let steps: Vec<String> = basics["steps"]
             .as_array()
@@ -45,9 +48,16 @@ impl Fixture {
         fixture.write("Cargo.toml", &workspace_manifest());
         fixture.write("graders/Cargo.toml", &course_manifest(&steps, name));
         fixture.write("Cargo.lock", &read(&repo().join("Cargo.lock")));
-        fixture.write(".cargo/config.toml", &read(&repo().join(".cargo/config.toml")));
+        fixture.write(
+            ".cargo/config.toml",
+            &read(&repo().join(".cargo/config.toml")),
+        );
         fixture.copy_tree("graders/kit");
-        for dir in ["exercises/01_basics", "solutions/01_basics", "graders/01_basics"] {
+        for dir in [
+            "exercises/01_basics",
+            "solutions/01_basics",
+            "graders/01_basics",
+        ] {
             fixture.copy_tree(dir);
         }
         fixture
@@ -75,13 +85,33 @@ impl Fixture {
 
     /// Replaces a learner file with the reference solution.
     pub fn solve(&self, file: &str) {
-        self.write(&format!("exercises/01_basics/{file}"), &read(&repo().join("solutions/01_basics").join(file)));
+        self.write(
+            &format!("exercises/01_basics/{file}"),
+            &read(&repo().join("solutions/01_basics").join(file)),
+        );
     }
 
     /// Makes the folder a git repository with everything committed (for `reset`).
     pub fn commit(&self) {
-        for args in [&["init", "-q"][..], &["add", "-A"], &["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "course"]] {
-            let ok = Command::new("git").args(args).current_dir(&self.root).status().unwrap().success();
+        for args in [
+            &["init", "-q"][..],
+            &["add", "-A"],
+            &[
+                "-c",
+                "user.name=t",
+                "-c",
+                "user.email=t@t",
+                "commit",
+                "-qm",
+                "course",
+            ],
+        ] {
+            let ok = Command::new("git")
+                .args(args)
+                .current_dir(&self.root)
+                .status()
+                .unwrap()
+                .success();
             assert!(ok, "git {args:?} failed");
         }
     }
@@ -124,7 +154,10 @@ impl From<Output> for Run {
 /// The insta settings every snapshot of runner output uses: durations, seeds and paths vary.
 pub fn settings(fixture: &Fixture) -> insta::Settings {
     let mut s = insta::Settings::clone_current();
-    s.add_filter(&regex_escape(&fixture.root.display().to_string()), "[COURSE]");
+    s.add_filter(
+        &regex_escape(&fixture.root.display().to_string()),
+        "[COURSE]",
+    );
     s.add_filter(r"(built|graded) in \d+(\.\d+)? (ms|s)", "$1 in [TIME]");
     s.add_filter(r"\\", "/");
     s.add_filter(r"/tmp/[^ )]+", "[TMP]");
@@ -134,7 +167,15 @@ pub fn settings(fixture: &Fixture) -> insta::Settings {
 }
 
 fn regex_escape(s: &str) -> String {
-    s.chars().map(|c| if "\\.+*?()|[]{}^$".contains(c) { format!("\\{c}") } else { c.to_string() }).collect()
+    s.chars()
+        .map(|c| {
+            if "\\.+*?()|[]{}^$".contains(c) {
+                format!("\\{c}")
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 fn read(path: &Path) -> String {
@@ -159,7 +200,10 @@ fn workspace_manifest() -> String {
 fn course_manifest(steps: &[String], fixture: &str) -> String {
     let mut real: toml::Table = toml::from_str(&read(&repo().join("graders/Cargo.toml"))).unwrap();
     let package = real["package"].as_table_mut().unwrap();
-    package.insert("version".into(), format!("0.1.0-fixture-{}", fixture.replace('_', "-")).into());
+    package.insert(
+        "version".into(),
+        format!("0.1.0-fixture-{}", fixture.replace('_', "-")).into(),
+    );
     for kind in ["test", "example"] {
         let kept: Vec<toml::Value> = real[kind]
             .as_array()
