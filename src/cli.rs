@@ -84,6 +84,9 @@ pub enum Command {
         /// Grade only the i-th of n parts of the sorted submissions, as `i/n` (1-based).
         #[arg(long, value_name = "I/N")]
         shard: Option<String>,
+        /// Real seconds each step's grader may run, instead of the manifest's limits.
+        #[arg(long, value_name = "SECS")]
+        time_limit: Option<u64>,
         #[command(flatten)]
         format: Format,
     },

@@ -18,9 +18,16 @@ fn every_stub_fails_and_every_solution_passes() {
         .unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(0), "dev check found problems:\n{stdout}\n{stderr}");
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "dev check found problems:\n{stdout}\n{stderr}"
+    );
     assert!(stdout.contains("The course holds"), "{stdout}");
     for line in stdout.lines().filter(|l| l.contains("stub:")) {
-        assert!(line.contains("solution: passes") && !line.contains("stub: passes"), "{line}");
+        assert!(
+            line.contains("solution: passes") && !line.contains("stub: passes"),
+            "{line}"
+        );
     }
 }

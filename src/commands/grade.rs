@@ -23,8 +23,14 @@ pub fn grade(
     sorted.sort();
     sorted.dedup();
     let (index, count) = parse_shard(shard)?;
-    let mine: Vec<&PathBuf> = sorted.iter().enumerate().filter(|(i, _)| i % count == index).map(|(_, p)| p).collect();
-    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| session.course.root.join("target"), PathBuf::from);
+    let mine: Vec<&PathBuf> = sorted
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| i % count == index)
+        .map(|(_, p)| p)
+        .collect();
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| session.course.root.join("target"), PathBuf::from);
     let workspace = target.join("asynclings-grade");
     let scratch_course = scratch::prepare(&session.course, &workspace)?;
     let mut grader = session.grader.clone();
@@ -36,42 +42,77 @@ pub fn grade(
         scratch::fill_exercises(&scratch_course, &exercises)?;
         let steps: Vec<_> = scratch_course.steps.iter().collect();
         let mut reports = Vec::new();
-        grader.check_many(&scratch_course, &steps, Source::Exercise, &mut |_| {}, &mut |_, r| reports.push(r))?;
+        grader.check_many(
+            &scratch_course,
+            &steps,
+            Source::Exercise,
+            &mut |_| {},
+            &mut |_, r| reports.push(r),
+        )?;
         if !json {
             let passed = reports.iter().filter(|r| r.outcome.passed()).count();
-            writeln!(out, "graded {}: {passed} of {} steps pass", submission.display(), reports.len()).map_err(write_error)?;
+            writeln!(
+                out,
+                "graded {}: {passed} of {} steps pass",
+                submission.display(),
+                reports.len()
+            )
+            .map_err(write_error)?;
         }
         rows.push((submission.display().to_string(), reports));
     }
-    let all_pass = rows.iter().all(|(_, rs)| rs.iter().all(|r| r.outcome.passed()));
+    let all_pass = rows
+        .iter()
+        .all(|(_, rs)| rs.iter().all(|r| r.outcome.passed()));
     if json {
         let value = report(&scratch_course, &rows);
-        writeln!(out, "{}", serde_json::to_string_pretty(&value).expect("json")).map_err(write_error)?;
+        writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&value).expect("json")
+        )
+        .map_err(write_error)?;
     } else {
         table(out, &scratch_course, &rows).map_err(write_error)?;
     }
-    Ok(if all_pass { Status::AllPass } else { Status::Pending })
+    Ok(if all_pass {
+        Status::AllPass
+    } else {
+        Status::Pending
+    })
 }
 
 /// `i/n` (1-based) as a 0-based index and a count; no shard means the only part.
 fn parse_shard(shard: Option<&str>) -> Result<(usize, usize)> {
     let Some(text) = shard else { return Ok((0, 1)) };
-    let parsed = text
-        .split_once('/')
-        .and_then(|(i, n)| Some((i.trim().parse::<usize>().ok()?, n.trim().parse::<usize>().ok()?)));
+    let parsed = text.split_once('/').and_then(|(i, n)| {
+        Some((
+            i.trim().parse::<usize>().ok()?,
+            n.trim().parse::<usize>().ok()?,
+        ))
+    });
     match parsed {
         Some((i, n)) if n >= 1 && (1..=n).contains(&i) => Ok((i - 1, n)),
-        _ => Err(Error::Usage(format!("--shard takes i/n with 1 <= i <= n, like 2/4; got `{text}`"))),
+        _ => Err(Error::Usage(format!(
+            "--shard takes i/n with 1 <= i <= n, like 2/4; got `{text}`"
+        ))),
     }
 }
 
 /// A submission is a checkout (with `exercises/` inside) or the `exercises/` folder itself.
 fn exercises_of(submission: &Path) -> Result<PathBuf> {
     if !submission.is_dir() {
-        return Err(Error::MissingFile { what: "a submission folder", path: submission.to_path_buf() });
+        return Err(Error::MissingFile {
+            what: "a submission folder",
+            path: submission.to_path_buf(),
+        });
     }
     let inner = submission.join("exercises");
-    Ok(if inner.is_dir() { inner } else { submission.to_path_buf() })
+    Ok(if inner.is_dir() {
+        inner
+    } else {
+        submission.to_path_buf()
+    })
 }
 
 fn report(course: &Course, rows: &[(String, Vec<StepReport>)]) -> serde_json::Value {
@@ -92,10 +133,22 @@ fn report(course: &Course, rows: &[(String, Vec<StepReport>)]) -> serde_json::Va
 }
 
 /// Submissions down, steps across: one mark per step.
-fn table(out: &mut dyn Write, course: &Course, rows: &[(String, Vec<StepReport>)]) -> std::io::Result<()> {
+fn table(
+    out: &mut dyn Write,
+    course: &Course,
+    rows: &[(String, Vec<StepReport>)],
+) -> std::io::Result<()> {
     writeln!(out)?;
-    writeln!(out, "marks: ✓ passes, ✗ checks fail, C does not compile, T timed out, E ended early, L clippy, - missing")?;
-    let widest = rows.iter().map(|(n, _)| n.chars().count()).max().unwrap_or(10).max(10);
+    writeln!(
+        out,
+        "marks: ✓ passes, ✗ checks fail, C does not compile, T timed out, E ended early, L clippy, - missing"
+    )?;
+    let widest = rows
+        .iter()
+        .map(|(n, _)| n.chars().count())
+        .max()
+        .unwrap_or(10)
+        .max(10);
     write!(out, "{:<widest$}  ", "submission")?;
     for (i, _) in course.steps.iter().enumerate() {
         write!(out, "{}", (i + 1) % 10)?;

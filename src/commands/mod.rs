@@ -40,14 +40,18 @@ pub fn execute(config: Config, out: &mut dyn Write) -> Result<Status> {
         Command::Grade {
             submissions,
             shard,
+            time_limit,
             format,
-        } => grade::grade(
-            &mut session,
-            out,
-            &submissions,
-            shard.as_deref(),
-            format.json,
-        ),
+        } => {
+            session.grader.time_limit = time_limit.map(std::time::Duration::from_secs);
+            grade::grade(
+                &mut session,
+                out,
+                &submissions,
+                shard.as_deref(),
+                format.json,
+            )
+        }
         Command::Dev(DevCommand::Check { seeds, steps }) => {
             dev::check(&mut session, out, seeds, &steps)
         }
@@ -87,6 +91,7 @@ impl Session {
                 cargo,
                 seed: config.seed,
                 target_dir: None,
+                time_limit: None,
             },
             progress,
             term: Terminal::new(config.color),

@@ -44,7 +44,11 @@ pub fn fill_exercises(scratch: &Course, source: &Path) -> Result<()> {
 
 fn workspace_manifest(root: &Path) -> Result<String> {
     let real = read_toml(&root.join("Cargo.toml"))?;
-    let mut workspace = real.get("workspace").and_then(|w| w.as_table()).cloned().unwrap_or_default();
+    let mut workspace = real
+        .get("workspace")
+        .and_then(|w| w.as_table())
+        .cloned()
+        .unwrap_or_default();
     workspace.insert("members".into(), toml::Value::Array(vec!["graders".into()]));
     workspace.remove("default-members");
     let mut out = toml::Table::new();
