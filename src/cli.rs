@@ -107,6 +107,9 @@ pub enum DevCommand {
         /// Only check these steps.
         steps: Vec<String>,
     },
+    /// Print the course table (tracks, steps, the asyncio API each ports) as Markdown, as the
+    /// README shows it.
+    Table,
 }
 
 /// Output format flags shared by grading commands.
@@ -140,8 +143,15 @@ impl Cli {
                 std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
             }
         };
+        // With no command, a person at a terminal gets watch mode; scripts get `next`.
+        let interactive = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
+        let default = if interactive {
+            Command::Watch { poll: false }
+        } else {
+            Command::Next
+        };
         Config {
-            command: self.command.unwrap_or(Command::Next),
+            command: self.command.unwrap_or(default),
             course: self.course,
             color,
             seed: self.seed,
@@ -160,7 +170,7 @@ mod tests {
     }
 
     #[test]
-    fn no_command_means_next() {
+    fn no_command_outside_a_terminal_means_next() {
         assert_eq!(parse(&[]).command, Command::Next);
     }
 

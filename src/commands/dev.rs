@@ -87,6 +87,30 @@ pub fn check(
     Ok(Status::Pending)
 }
 
+/// The course table in Markdown: one row per step, grouped by track.
+pub fn table(session: &Session, out: &mut dyn Write) -> Result<Status> {
+    writeln!(out, "{}", markdown_table(&session.course)).map_err(write_error)?;
+    Ok(Status::AllPass)
+}
+
+/// The table itself (the README must contain it; a test checks).
+pub fn markdown_table(course: &Course) -> String {
+    let mut text =
+        String::from("| # | track | step | what you do | asyncio |\n|---|---|---|---|---|\n");
+    for (i, step) in course.steps.iter().enumerate() {
+        let track = course.track_of(step);
+        text.push_str(&format!(
+            "| {} | {} | `{}` | {} | {} |\n",
+            i + 1,
+            track.title,
+            step.name,
+            step.summary.replace('|', "\\|"),
+            step.asyncio.replace('|', "\\|")
+        ));
+    }
+    text.trim_end().to_owned()
+}
+
 /// Grades `steps` from `source` once per seed; each seed's round builds all steps in one
 /// cargo run (only the first compiles anything) and runs graders in parallel.
 fn runs(

@@ -55,6 +55,7 @@ pub fn execute(config: Config, out: &mut dyn Write) -> Result<Status> {
         Command::Dev(DevCommand::Check { seeds, steps }) => {
             dev::check(&mut session, out, seeds, &steps)
         }
+        Command::Dev(DevCommand::Table) => dev::table(&session, out),
     }
 }
 
