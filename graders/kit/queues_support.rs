@@ -111,13 +111,20 @@ impl<F: Future> Future for SpinGuard<F> {
 /// When a pool of `workers` that share one queue finishes `jobs` (each a duration, all queued
 /// at the start): each job goes to whichever worker is free first, in queue order.
 pub fn pool_finish(jobs: &[Duration], workers: usize) -> Duration {
+    pool_finish_from(&vec![Duration::ZERO; jobs.len()], jobs, workers)
+}
+
+/// Like [`pool_finish`], for jobs put on the queue at the instants `arrivals` (in order): a job
+/// starts when it has arrived and a worker is free, whichever comes last.
+pub fn pool_finish_from(arrivals: &[Duration], jobs: &[Duration], workers: usize) -> Duration {
     assert!(workers > 0, "a pool needs a worker");
+    assert_eq!(arrivals.len(), jobs.len(), "one arrival per job");
     let mut free = vec![Duration::ZERO; workers];
-    for &job in jobs {
+    for (&arrived, &job) in arrivals.iter().zip(jobs) {
         let first = (0..workers)
             .min_by_key(|&w| free[w])
             .expect("at least one worker");
-        free[first] += job;
+        free[first] = free[first].max(arrived) + job;
     }
     free.into_iter().max().unwrap_or_default()
 }
@@ -152,6 +159,16 @@ mod tests {
         assert_eq!(
             dealt_finish(&d(&[5, 1, 1, 1, 4]), 2),
             Duration::from_millis(10)
+        );
+    }
+
+    #[test]
+    fn a_job_waits_for_its_arrival() {
+        // A: 0-5; B: 0-1, idle, then the 2 arriving at 4 runs 4-6.
+        let arrivals = d(&[0, 0, 4]);
+        assert_eq!(
+            pool_finish_from(&arrivals, &d(&[5, 1, 2]), 2),
+            Duration::from_millis(6)
         );
     }
 

@@ -139,6 +139,30 @@ impl Scratch {
             .collect()
     }
 
+    /// A script that records its pid under `key` and then becomes `sleep 30` (same pid).
+    pub fn straggler(&self, key: &str) -> String {
+        format!("{}; exec sleep 30", self.record_pid(key))
+    }
+
+    /// A script that records its pid under `key`, waits until the process recorded under
+    /// `watched` has been killed (and reaped, or dead for half a second), then prints `word`.
+    /// It gives up after about 30 s whatever happens, so it never outlives a crashed grader long.
+    pub fn watcher(&self, key: &str, watched: &str, word: &str) -> String {
+        let file = self.path(&format!("pid_{watched}"));
+        [
+            self.record_pid(key),
+            format!("t=0; until [ -s {file} ] || [ $t -ge 2000 ]; do sleep 0.01; t=$((t+1)); done"),
+            format!("read -r p < {file}"),
+            // Wait while it exists, counting only the time it spends dead and unreaped.
+            "z=0; while [ -e /proc/$p ] && [ $z -lt 50 ] && [ $t -lt 2000 ]; do st=; \
+             { read -r st < /proc/$p/stat; } 2>/dev/null; \
+             case \"$st\" in *') Z '*) z=$((z+1));; esac; t=$((t+1)); sleep 0.01; done"
+                .to_owned(),
+            format!("printf '%s\\n' '{word}'"),
+        ]
+        .join("\n")
+    }
+
     /// Kills every recorded process that is still alive and ours.
     pub fn kill_leftovers(&self) {
         for key in self.started() {

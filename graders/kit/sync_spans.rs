@@ -161,57 +161,103 @@ pub fn event_times(spans: &[Span]) -> Vec<Duration> {
 
 /// Draws spans, one row per lane in lane order; see [`Spans::draw`].
 pub fn draw(spans: &[Span], title: &str, name: impl Fn(usize) -> String) -> String {
-    if spans.is_empty() {
-        return String::new();
+    Drawing::new(title).draw(spans, name)
+}
+
+/// How to draw spans: the title, the order of the rows, and an instant to point at.
+pub struct Drawing {
+    title: String,
+    by_start: bool,
+    marker: Option<(Duration, String)>,
+}
+
+impl Drawing {
+    /// Rows in lane order, no marker.
+    pub fn new(title: &str) -> Drawing {
+        Drawing {
+            title: title.to_owned(),
+            by_start: false,
+            marker: None,
+        }
     }
-    let total = spans
-        .iter()
-        .map(|s| s.end.unwrap_or(s.start))
-        .max()
-        .unwrap_or_default();
-    let col = |t: Duration| -> usize {
-        if total.is_zero() {
-            0
-        } else {
-            ((t.as_secs_f64() / total.as_secs_f64()) * WIDTH as f64).round() as usize
+
+    /// Orders the rows by when each lane first started.
+    pub fn by_start(mut self) -> Drawing {
+        self.by_start = true;
+        self
+    }
+
+    /// Adds a last row with a `^` under instant `at`, labelled `label`.
+    pub fn marker(mut self, at: Duration, label: &str) -> Drawing {
+        self.marker = Some((at, label.to_owned()));
+        self
+    }
+
+    /// The picture; empty when nothing ran.
+    pub fn draw(&self, spans: &[Span], name: impl Fn(usize) -> String) -> String {
+        if spans.is_empty() {
+            return String::new();
         }
-    };
-    let mut lanes: Vec<usize> = spans.iter().map(|s| s.lane).collect();
-    lanes.sort_unstable();
-    lanes.dedup();
-    let names: Vec<String> = lanes.iter().map(|&l| name(l)).collect();
-    let width = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
-    let mut out = format!("{title}, 0 → {}:\n", ms(total));
-    for (lane, label) in lanes.iter().zip(&names).take(MAX_ROWS) {
-        let mut row = vec!['·'; WIDTH];
-        for s in spans.iter().filter(|s| s.lane == *lane) {
-            let a = col(s.start).min(WIDTH - 1);
-            let b = col(s.end.unwrap_or(total)).clamp(a + 1, WIDTH);
-            row[a..b].iter_mut().for_each(|c| *c = s.mark);
-        }
-        let bar: String = row.into_iter().collect();
-        let first = spans
-            .iter()
-            .filter(|s| s.lane == *lane)
-            .map(|s| s.start)
-            .min()
-            .unwrap_or_default();
-        let last = spans
-            .iter()
-            .filter(|s| s.lane == *lane)
-            .map(|s| s.end)
+        let ends = spans.iter().map(|s| s.end.unwrap_or(s.start));
+        let total = ends
+            .chain(self.marker.iter().map(|m| m.0))
             .max()
-            .flatten();
-        let end = last.map_or_else(|| "still running".to_owned(), ms);
-        out.push_str(&format!(
-            "  {label:<width$} |{bar}| {} → {end}\n",
-            ms(first)
-        ));
+            .unwrap_or_default();
+        let col = |t: Duration| -> usize {
+            if total.is_zero() {
+                0
+            } else {
+                ((t.as_secs_f64() / total.as_secs_f64()) * WIDTH as f64).round() as usize
+            }
+        };
+        let first_start = |lane: usize| {
+            spans
+                .iter()
+                .filter(|s| s.lane == lane)
+                .map(|s| s.start)
+                .min()
+                .unwrap_or_default()
+        };
+        let mut lanes: Vec<usize> = spans.iter().map(|s| s.lane).collect();
+        lanes.sort_unstable();
+        lanes.dedup();
+        if self.by_start {
+            lanes.sort_by_key(|&l| (first_start(l), l));
+        }
+        let names: Vec<String> = lanes.iter().map(|&l| name(l)).collect();
+        let width = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
+        let mut out = format!("{}, 0 → {}:\n", self.title, ms(total));
+        for (&lane, label) in lanes.iter().zip(&names).take(MAX_ROWS) {
+            let mut row = vec!['·'; WIDTH];
+            let mine: Vec<&Span> = spans.iter().filter(|s| s.lane == lane).collect();
+            for s in &mine {
+                let a = col(s.start).min(WIDTH - 1);
+                let b = col(s.end.unwrap_or(total)).clamp(a + 1, WIDTH);
+                row[a..b].iter_mut().for_each(|c| *c = s.mark);
+            }
+            let bar: String = row.into_iter().collect();
+            let end = if mine.iter().any(|s| s.end.is_none()) {
+                "still running".to_owned()
+            } else {
+                ms(mine.iter().filter_map(|s| s.end).max().unwrap_or_default())
+            };
+            let start = ms(first_start(lane));
+            out.push_str(&format!("  {label:<width$} |{bar}| {start} → {end}\n"));
+        }
+        if lanes.len() > MAX_ROWS {
+            out.push_str(&format!("  … and {} more row(s)\n", lanes.len() - MAX_ROWS));
+        }
+        if let Some((at, label)) = &self.marker {
+            let c = col(*at).min(WIDTH - 1);
+            let row: String = (0..WIDTH).map(|i| if i == c { '^' } else { ' ' }).collect();
+            out.push_str(&format!(
+                "  {:<width$}  {row}  {label} at {}\n",
+                "",
+                ms(*at)
+            ));
+        }
+        out
     }
-    if lanes.len() > MAX_ROWS {
-        out.push_str(&format!("  … and {} more row(s)\n", lanes.len() - MAX_ROWS));
-    }
-    out
 }
 
 /// A span that has started; closes itself when dropped unfinished.
@@ -300,6 +346,21 @@ mod tests {
         let picture = draw(&spans, "jobs", |l| format!("job {l}"));
         assert_eq!(picture.lines().count(), 3, "{picture}");
         assert!(picture.contains("still running"), "{picture}");
+        let marked = Drawing::new("jobs")
+            .by_start()
+            .marker(Duration::from_millis(5), "stop");
+        let picture = marked.draw(&[span(3, 5, Some(9)), span(1, 0, Some(4))], |l| {
+            format!("job {l}")
+        });
+        let rows: Vec<&str> = picture.lines().collect();
+        assert!(
+            rows[1].contains("job 1") && rows[2].contains("job 3"),
+            "{picture}"
+        );
+        assert!(
+            rows[3].contains('^') && rows[3].contains("stop at 5 ms"),
+            "{picture}"
+        );
     }
 
     #[test]

@@ -147,7 +147,7 @@ fn keys(
         .first_not_passed()
         .map(|i| session.course.steps[i].clone());
     match (key, current) {
-        ('q', _) => return Ok(false),
+        ('q', _) => Ok(false),
         ('h', Some(step)) => {
             session.term.hint(out, &step).map_err(write_error)?;
             pause(out, rx)
