@@ -25,6 +25,12 @@ const CASES: &[(&str, &str, &str, &str)] = &[
         "in the order the tasks finished",
     ),
     (
+        "gather/spinning",
+        "06_gather.rs",
+        "tests_failed",
+        "paused clock never got to move",
+    ),
+    (
         "gather/blocking",
         "06_gather.rs",
         "tests_failed",

@@ -41,6 +41,9 @@ pub struct Ctx {
     /// How long one poll may hold the runtime thread, in real time, before it counts as
     /// blocking. Graders raise it with the work they ask for (see [`Ctx::scale_stall_limit`]).
     pub stall_limit: Duration,
+    /// How long a run on the paused clock may take in real time before it counts as spinning
+    /// (always ready, so the clock never moves).
+    pub spin_limit: Duration,
 }
 
 impl Ctx {
@@ -51,6 +54,7 @@ impl Ctx {
             virtual_total: Duration::ZERO,
             deadlock_after: Duration::from_secs(3600),
             stall_limit: Duration::from_millis(250),
+            spin_limit: Duration::from_secs(2),
         }
     }
 
@@ -105,7 +109,10 @@ impl Ctx {
         let rt = builder
             .build()
             .map_err(|e| Fail::new(format!("failed to start a runtime: {e}")))?;
-        let watchdog = Watchdog::start(observer.clone(), self.stall_limit);
+        // On the paused clock correct code finishes in milliseconds of real time; seconds mean
+        // the clock never got to move because some task is always ready to run.
+        let spin_limit = paused.then_some(self.spin_limit);
+        let watchdog = Watchdog::start(observer.clone(), self.stall_limit, spin_limit);
         let real_start = RealInstant::now();
         let outcome = rt.block_on(async {
             let start = tokio::time::Instant::now();
@@ -117,11 +124,16 @@ impl Ctx {
         let (start, end, result) = outcome;
         let virtual_elapsed = end - start;
         self.virtual_total += virtual_elapsed;
+        // Read what was observed before shutting the runtime down: shutdown ends every task
+        // that is still alive, which would hide the leaked ones.
+        let (timeline, leaked_tasks, peak_tasks, longest_poll) = {
+            let state = observer.lock();
+            let timeline = Timeline::from_observed(start, end, &state.tasks, Observer::sees_tasks());
+            let leaked = state.tasks.iter().filter(|(_, t)| t.end.is_none()).count();
+            (timeline, leaked, state.peak_alive, state.longest.clone())
+        };
         rt.shutdown_timeout(Duration::from_millis(500));
         watchdog.stop();
-        let state = observer.lock();
-        let timeline = Timeline::from_observed(start, end, &state.tasks, Observer::sees_tasks());
-        let longest_poll = state.longest.clone();
         if let Some(stall) = longest_poll.as_ref().filter(|s| s.real >= self.stall_limit) {
             return Err(blocking_failure(stall, self.stall_limit).with_picture(timeline.draw()));
         }
@@ -132,8 +144,8 @@ impl Ctx {
             value,
             virtual_elapsed,
             real_elapsed,
-            leaked_tasks: state.tasks.iter().filter(|(_, t)| t.end.is_none()).count(),
-            peak_tasks: state.peak_alive,
+            leaked_tasks,
+            peak_tasks,
             timeline,
             longest_poll,
         })
@@ -174,14 +186,26 @@ pub(crate) fn blocking_failure(stall: &Stall, limit: Duration) -> Fail {
     ))
 }
 
-/// A thread that ends the grader if a poll never gives the runtime thread back.
+fn spinning_failure(spin: Duration) -> Fail {
+    Fail::new(format!(
+        "it was still running after {} of real time, yet tokio's paused clock never got to move: \
+         some task is always ready to run, so the runtime is never idle. Look for a loop whose \
+         .await is always ready at once: recv() on a closed channel returning None over and \
+         over, try_recv() or yield_now() in a loop, or a spawn_blocking job that never ends \
+         (while one runs, the paused clock stands still).",
+        ms(spin)
+    ))
+}
+
+/// A thread that ends the grader if a poll never gives the runtime thread back, or if a run
+/// on the paused clock spins without the clock moving.
 struct Watchdog {
     stop: Arc<AtomicBool>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Watchdog {
-    fn start(observer: Observer, limit: Duration) -> Watchdog {
+    fn start(observer: Observer, limit: Duration, spin_limit: Option<Duration>) -> Watchdog {
         let stop = Arc::new(AtomicBool::new(false));
         let flag = stop.clone();
         let started = RealInstant::now();
@@ -195,6 +219,9 @@ impl Watchdog {
                     let fail = blocking_failure(&stall, limit);
                     report::fail_current_and_exit(fail, Duration::ZERO, started.elapsed());
                 }
+                if let Some(spin) = spin_limit.filter(|s| started.elapsed() >= *s) {
+                    report::fail_current_and_exit(spinning_failure(spin), Duration::ZERO, started.elapsed());
+                }
             }
         });
         Watchdog {
@@ -203,7 +230,15 @@ impl Watchdog {
         }
     }
 
-    fn stop(mut self) {
+    fn stop(self) {
+        drop(self);
+    }
+}
+
+/// Also on unwinding: a panic in learner code must not leave a watchdog behind that later
+/// mistakes the abandoned poll for a blocked thread.
+impl Drop for Watchdog {
+    fn drop(&mut self) {
         self.stop.store(true, Ordering::Relaxed);
         if let Some(t) = self.thread.take() {
             let _ = t.join();

@@ -58,3 +58,4 @@ macro_rules! ensure {
 }
 pub mod queues_support;
 pub mod subprocess_procs;
+pub mod blocking_probe;

@@ -94,7 +94,7 @@ impl Scratch {
         self.mkfifos(&fifos);
         (0..n)
             .map(|k| {
-                let mut lines = vec![self.record_pid(&format!("{k:02}"))];
+                let mut lines = vec![self.record_pid(&format!("c{k:02}"))];
                 if k > 0 {
                     // Held open until this script exits: script k - 1 reads until then.
                     lines.push(format!("exec 3> {}", self.path(&fifos[k - 1])));
@@ -120,9 +120,9 @@ impl Scratch {
         let n = words.len();
         (0..n)
             .map(|k| {
-                let mut lines = vec![self.record_pid(&format!("{k:02}"))];
+                let mut lines = vec![self.record_pid(&format!("r{k:02}"))];
                 if k + 1 < n {
-                    let next = self.path(&format!("pid_{:02}", k + 1));
+                    let next = self.path(&format!("pid_r{:02}", k + 1));
                     lines.push(format!(
                         "n=0; until [ -s {next} ] || [ $n -ge 50 ]; do sleep 0.01; n=$((n+1)); done"
                     ));
