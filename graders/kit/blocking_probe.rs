@@ -33,7 +33,11 @@ pub struct Gauge {
 impl Gauge {
     /// A gate that opens when `target` jobs run at once, or `hold` after the first arrives.
     pub fn new(target: usize, hold: Duration) -> Gauge {
-        Gauge { state: Arc::default(), target, hold }
+        Gauge {
+            state: Arc::default(),
+            target,
+            hold,
+        }
     }
 
     fn lock(&self) -> MutexGuard<'_, GaugeState> {
@@ -59,7 +63,10 @@ impl Gauge {
                 cvar.notify_all();
                 break;
             }
-            s = cvar.wait_timeout(s, deadline - now).unwrap_or_else(|e| e.into_inner()).0;
+            s = cvar
+                .wait_timeout(s, deadline - now)
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
         }
     }
 
@@ -75,33 +82,51 @@ impl Gauge {
     }
 }
 
+/// Which jobs of a [`Chain`] are done, and when the first one started.
+struct ChainState {
+    done: Vec<bool>,
+    first: Option<Instant>,
+}
+
 /// Makes jobs finish last to first: job `k` waits until job `k + 1` is done, then a little
 /// longer, so that results collected as they finish come out backwards. Every wait ends at a
 /// shared deadline, so jobs run one at a time (which never needs the chain) still end.
 #[derive(Clone)]
 pub struct Chain {
-    state: Arc<(Mutex<(Vec<bool>, Option<Instant>)>, Condvar)>,
+    state: Arc<(Mutex<ChainState>, Condvar)>,
     deadline: Duration,
 }
 
 impl Chain {
     /// A chain of `n` jobs whose waits all end `deadline` after the first job starts.
     pub fn new(n: usize, deadline: Duration) -> Chain {
-        Chain { state: Arc::new((Mutex::new((vec![false; n], None)), Condvar::new())), deadline }
+        Chain {
+            state: Arc::new((
+                Mutex::new(ChainState {
+                    done: vec![false; n],
+                    first: None,
+                }),
+                Condvar::new(),
+            )),
+            deadline,
+        }
     }
 
     /// Call at the start of job `k`: waits for job `k + 1` to be done (if there is one).
     pub fn wait_for_next(&self, k: usize) {
         let (lock, cvar) = &*self.state;
         let mut s = lock.lock().unwrap_or_else(|e| e.into_inner());
-        let end = *s.1.get_or_insert_with(Instant::now) + self.deadline;
-        let has_next = k + 1 < s.0.len();
-        while has_next && !s.0[k + 1] {
+        let end = *s.first.get_or_insert_with(Instant::now) + self.deadline;
+        let has_next = k + 1 < s.done.len();
+        while has_next && !s.done[k + 1] {
             let now = Instant::now();
             if now >= end {
                 break;
             }
-            s = cvar.wait_timeout(s, end - now).unwrap_or_else(|e| e.into_inner()).0;
+            s = cvar
+                .wait_timeout(s, end - now)
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
         }
         drop(s);
         if has_next {
@@ -114,7 +139,7 @@ impl Chain {
     pub fn done(&self, k: usize) {
         let (lock, cvar) = &*self.state;
         let mut s = lock.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(flag) = s.0.get_mut(k) {
+        if let Some(flag) = s.done.get_mut(k) {
             *flag = true;
         }
         cvar.notify_all();

@@ -128,7 +128,8 @@ impl Ctx {
         // that is still alive, which would hide the leaked ones.
         let (timeline, leaked_tasks, peak_tasks, longest_poll) = {
             let state = observer.lock();
-            let timeline = Timeline::from_observed(start, end, &state.tasks, Observer::sees_tasks());
+            let timeline =
+                Timeline::from_observed(start, end, &state.tasks, Observer::sees_tasks());
             let leaked = state.tasks.iter().filter(|(_, t)| t.end.is_none()).count();
             (timeline, leaked, state.peak_alive, state.longest.clone())
         };
@@ -220,7 +221,11 @@ impl Watchdog {
                     report::fail_current_and_exit(fail, Duration::ZERO, started.elapsed());
                 }
                 if let Some(spin) = spin_limit.filter(|s| started.elapsed() >= *s) {
-                    report::fail_current_and_exit(spinning_failure(spin), Duration::ZERO, started.elapsed());
+                    report::fail_current_and_exit(
+                        spinning_failure(spin),
+                        Duration::ZERO,
+                        started.elapsed(),
+                    );
                 }
             }
         });

@@ -56,6 +56,6 @@ macro_rules! ensure {
         }
     };
 }
+pub mod blocking_probe;
 pub mod queues_support;
 pub mod subprocess_procs;
-pub mod blocking_probe;

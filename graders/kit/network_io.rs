@@ -292,6 +292,13 @@ pub fn words(rng: &mut crate::Seeded, len: usize) -> String {
     out
 }
 
+/// `count` whole words from the same list as [`words`], separated by single spaces.
+pub fn phrase(rng: &mut crate::Seeded, count: usize) -> String {
+    let text = words(rng, count * 12);
+    let picked: Vec<&str> = text.split_whitespace().take(count).collect();
+    picked.join(" ")
+}
+
 /// Runs `fut`, turning a panic while it is polled into `Err(message)`.
 ///
 /// A panic that escapes `Ctx::paused` would leave its watchdog waiting for a poll that never
@@ -338,6 +345,52 @@ mod tests {
     fn shows_text_with_escapes_and_cuts_long_text() {
         assert_eq!(show(b"PING\n"), "\"PING\\n\"");
         assert_eq!(show_upto(b"abcdef", 3), "\"abc\"… (6 bytes in all)");
+    }
+
+    fn block_on<F: Future>(fut: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime")
+            .block_on(fut)
+    }
+
+    #[test]
+    fn short_writes_are_recorded_and_write_all_still_delivers() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let (delivered, tape) = block_on(async {
+            let (a, mut b) = tokio::io::duplex(1024);
+            let (mut tap, tape) = Tap::new(a);
+            tap = tap.short_writes(vec![3, 5]);
+            tap.write_all(b"hello, world").await.expect("write");
+            drop(tap);
+            let mut out = Vec::new();
+            b.read_to_end(&mut out).await.expect("read");
+            (out, tape.get())
+        });
+        assert_eq!(delivered, b"hello, world");
+        assert_eq!(tape.written_bytes(), b"hello, world");
+        assert!(tape.short_writes >= 2);
+    }
+
+    #[test]
+    fn a_loop_past_end_of_stream_is_stopped() {
+        use tokio::io::AsyncReadExt;
+        let (result, tape) = block_on(async {
+            let (a, b) = tokio::io::duplex(64);
+            drop(b);
+            let (mut tap, tape) = Tap::new(a);
+            let mut buf = [0u8; 8];
+            let result = loop {
+                match tap.read(&mut buf).await {
+                    Ok(_) => continue,
+                    Err(e) => break e,
+                }
+            };
+            (result, tape.get())
+        });
+        assert_eq!(result.to_string(), SPIN_ERROR);
+        assert!(tape.spun);
     }
 
     #[test]

@@ -30,14 +30,15 @@ impl Scratch {
         Scratch { dir }
     }
 
-    /// The folder, as a string to put in scripts (temp paths hold no quotes or spaces here).
+    /// The folder.
     pub fn dir(&self) -> &Path {
         &self.dir
     }
 
-    /// A path inside the folder, as text for a script.
+    /// A path inside the folder, as one single-quoted shell word for a script.
     pub fn path(&self, name: &str) -> String {
-        self.dir.join(name).display().to_string()
+        let text = self.dir.join(name).display().to_string();
+        format!("'{}'", text.replace('\'', "'\\''"))
     }
 
     /// The shell line that records the running shell's pid as `pid_<key>`.
