@@ -95,8 +95,12 @@ impl Grader {
         // Graders on the paused clock keep a core busy for their few milliseconds, so they
         // share one worker per core; real-clock graders mostly wait on sockets, processes and
         // timers, so each gets a thread of its own and their waits overlap.
-        let (real, paused): (Vec<_>, Vec<_>) = jobs.into_iter().partition(|(_, s, _)| s.clock == Clock::Real);
-        let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(paused.len().max(1));
+        let (real, paused): (Vec<_>, Vec<_>) = jobs
+            .into_iter()
+            .partition(|(_, s, _)| s.clock == Clock::Real);
+        let workers = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(paused.len().max(1));
         let queue = std::sync::Mutex::new(paused.into_iter());
         std::thread::scope(|scope| -> Result<()> {
             for (i, step, built) in real {
