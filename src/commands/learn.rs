@@ -56,11 +56,13 @@ pub fn verify(session: &mut Session, out: &mut dyn Write, all: bool, json: bool)
             Source::Exercise,
             &mut on_progress,
             &mut |step, report| {
-                meter.lock().unwrap_or_else(|e| e.into_inner()).finish();
+                let mut meter = meter.lock().unwrap_or_else(|e| e.into_inner());
+                meter.finish();
                 if !json {
                     let _ = term.verdict_line(out, step, &report);
                 }
                 graded.push(report);
+                meter.graded(graded.len(), refs.len());
             },
         )?;
         for ((i, step), report) in steps.iter().enumerate().zip(graded) {

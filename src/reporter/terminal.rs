@@ -411,6 +411,17 @@ impl BuildMeter {
         self.shown = true;
     }
 
+    /// Draws a bar for `done` of `total` steps graded.
+    pub fn graded(&mut self, done: usize, total: usize) {
+        if !self.live || done >= total {
+            return;
+        }
+        let width = 30;
+        let filled = done * width / total.max(1);
+        eprint!("\r\x1b[2K  [{}{}] {done}/{total} graded", "#".repeat(filled), " ".repeat(width - filled));
+        self.shown = true;
+    }
+
     /// Clears the meter's line.
     pub fn finish(&mut self) {
         if self.shown {
