@@ -14,16 +14,21 @@
 
 pub mod capture;
 pub mod clock;
-pub mod concurrency_tasks;
 pub mod fmt;
 mod harness;
-pub mod logging_capture;
-pub mod network_io;
 mod observe;
 pub mod report;
 pub mod seed;
-pub mod sync_spans;
 pub mod timeline;
+
+// Helpers shared by the graders of one track.
+pub mod blocking_probe;
+pub mod concurrency_tasks;
+pub mod logging_capture;
+pub mod network_io;
+pub mod queues_support;
+pub mod subprocess_procs;
+pub mod sync_spans;
 
 pub use clock::{Ctx, Run};
 pub use fmt::ms;
@@ -56,6 +61,3 @@ macro_rules! ensure {
         }
     };
 }
-pub mod blocking_probe;
-pub mod queues_support;
-pub mod subprocess_procs;
