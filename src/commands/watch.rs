@@ -87,19 +87,23 @@ fn show(
     let now = current
         .as_ref()
         .map(|(step, _)| session.course.root.join(session.course.exercise_rel(step)));
-    if let Some(before) = before.filter(|b| now.as_deref() != Some(*b)) {
-        let name = before
+    // Said last, beside the prompt, so it stays on screen however long the verdict is.
+    let moved_on = before.filter(|b| now.as_deref() != Some(*b)).map(|b| {
+        let name = b
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        writeln!(out, "✓ {name} passes. On to the next step!\n").map_err(write_error)?;
-    }
+        format!("✓ {name} passes. On to the next step!")
+    });
     let Some((step, report)) = current else {
         let total = session.course.steps.len();
         session
             .term
             .summary(out, &session.course, total, None)
             .map_err(write_error)?;
+        if let Some(line) = moved_on {
+            writeln!(out, "{line}").map_err(write_error)?;
+        }
         return Ok(None);
     };
     let term = session.term;
@@ -108,6 +112,9 @@ fn show(
     term.verdict(out, &step, &report).map_err(write_error)?;
     term.timing(out, &report).map_err(write_error)?;
     writeln!(out).map_err(write_error)?;
+    if let Some(line) = moved_on {
+        writeln!(out, "{line}").map_err(write_error)?;
+    }
     let keys = if interactive {
         " · n: check again · h: hint · l: list · r: reset · q: quit"
     } else {

@@ -418,7 +418,11 @@ impl BuildMeter {
         }
         let width = 30;
         let filled = done * width / total.max(1);
-        eprint!("\r\x1b[2K  [{}{}] {done}/{total} graded", "#".repeat(filled), " ".repeat(width - filled));
+        eprint!(
+            "\r\x1b[2K  [{}{}] {done}/{total} graded",
+            "#".repeat(filled),
+            " ".repeat(width - filled)
+        );
         self.shown = true;
     }
 
