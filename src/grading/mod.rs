@@ -168,9 +168,8 @@ impl Grader {
         executable: &Path,
         report: &mut StepReport,
     ) -> Result<()> {
-        let report_file = tempfile::NamedTempFile::new()
-            .map_err(|e| Error::io("create a report file in", std::env::temp_dir(), e))?;
         let token = fresh_token();
+        let report_file = ReportFile::create(&token)?;
         let seed = self.seed.unwrap_or_else(fresh_seed);
         let limit = self.time_limit.unwrap_or(step.time_limit);
         let finished = Cmd::new(executable)
@@ -244,6 +243,29 @@ fn clippy_warning(line: &str, step: &str) -> Option<String> {
             .unwrap_or("")
             .to_owned()
     })
+}
+
+/// The grader's report file, in the temporary folder, removed when dropped. Created empty
+/// and exclusively, so no earlier file can stand in for it.
+struct ReportFile(PathBuf);
+
+impl ReportFile {
+    fn create(token: &str) -> Result<ReportFile> {
+        let name = format!("asynclings-{}-{token}.jsonl", std::process::id());
+        let path = std::env::temp_dir().join(name);
+        std::fs::File::create_new(&path).map_err(|e| Error::io("create the report file", &path, e))?;
+        Ok(ReportFile(path))
+    }
+
+    fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for ReportFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
 }
 
 /// A fresh random token: the grader stamps it on every report line.
