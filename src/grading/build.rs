@@ -95,7 +95,9 @@ pub fn command(
 }
 
 /// Compiles the graders of `steps` (with the learners' files, or the solutions) in one cargo
-/// run, and returns what each one produced.
+/// run, and returns what each one produced. `on_ready` hears of each grader program the
+/// moment cargo has linked it (with the compiler's warnings about it), so grading can start
+/// while the others still compile.
 pub fn build(
     cargo: &Path,
     target_dir: Option<&Path>,
@@ -103,6 +105,7 @@ pub fn build(
     steps: &[&str],
     source: Source,
     on_progress: &mut (dyn FnMut(Progress<'_>) + Send),
+    on_ready: &mut (dyn FnMut(&str, &Path, &str) + Send),
 ) -> Result<BTreeMap<String, Built>> {
     let cmd = command(cargo, target_dir, root, steps, source, "build");
     let mut executables: BTreeMap<String, PathBuf> = BTreeMap::new();
@@ -115,7 +118,12 @@ pub fn build(
                 executable,
                 fresh,
             }) => {
-                if let Some(exe) = executable.filter(|_| target.kind.iter().any(|k| k == "test")) {
+                let is_step = steps.contains(&target.name.as_str());
+                if let Some(exe) =
+                    executable.filter(|_| is_step && target.kind.iter().any(|k| k == "test"))
+                {
+                    let warnings = diagnostics.get(&target.name).map_or("", String::as_str);
+                    on_ready(&target.name, &exe, warnings);
                     executables.insert(target.name.clone(), exe);
                 }
                 if !fresh {

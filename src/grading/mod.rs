@@ -14,6 +14,7 @@ use crate::process::Cmd;
 use report::Report;
 use std::hash::BuildHasher;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
 
 /// Most of a grader's output kept for the learner (the rest is counted, not stored).
 const OUTPUT_CAP: usize = 16 * 1024;
@@ -74,51 +75,50 @@ impl Grader {
             .filter(|(_, r)| r.is_none())
             .map(|(s, _)| s.name.as_str())
             .collect();
-        let mut built = if to_build.is_empty() {
-            Default::default()
-        } else {
-            build(
-                &self.cargo,
-                self.target_dir.as_deref(),
-                &course.root,
-                &to_build,
-                source,
-                on_progress,
-            )?
-        };
-        let jobs: Vec<(usize, &Step, Built)> = steps
-            .iter()
-            .enumerate()
-            .filter_map(|(i, s)| built.remove(&s.name).map(|b| (i, *s, b)))
-            .collect();
-        let (tx, rx) = std::sync::mpsc::channel();
-        // Graders on the paused clock keep a core busy for their few milliseconds, so they
-        // share one worker per core; real-clock graders mostly wait on sockets, processes and
-        // timers, so each gets a thread of its own and their waits overlap.
-        let (real, paused): (Vec<_>, Vec<_>) = jobs
-            .into_iter()
-            .partition(|(_, s, _)| s.clock == Clock::Real);
-        let workers = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(paused.len().max(1));
-        let queue = std::sync::Mutex::new(paused.into_iter());
+        let (tx, rx) = mpsc::channel::<Message>();
+        // Graders on the paused clock keep a core busy for their few milliseconds, so at most
+        // one per core runs at a time; real-clock graders mostly wait on sockets, processes and
+        // timers, so they all run at once and their waits overlap.
+        let cores = Gate::new(std::thread::available_parallelism().map_or(1, |n| n.get()));
+        let started = std::time::Instant::now();
         std::thread::scope(|scope| -> Result<()> {
-            for (i, step, built) in real {
-                let tx = tx.clone();
-                scope.spawn(move || {
-                    let _ = tx.send((i, self.grade_built(course, step, source, built)));
-                });
-            }
-            for _ in 0..workers {
-                let (tx, queue) = (tx.clone(), &queue);
-                scope.spawn(move || {
-                    loop {
-                        let next = queue.lock().unwrap_or_else(|e| e.into_inner()).next();
-                        let Some((i, step, built)) = next else { break };
-                        let _ = tx.send((i, self.grade_built(course, step, source, built)));
-                    }
-                });
-            }
+            let (build_tx, cores) = (tx.clone(), &cores);
+            scope.spawn(move || {
+                // Each grader program starts grading as soon as cargo has linked it.
+                let mut on_ready = |name: &str, exe: &Path, warnings: &str| {
+                    let Some(i) = steps.iter().position(|s| s.name == name) else {
+                        return;
+                    };
+                    let step = steps[i];
+                    let built = Built {
+                        executable: Some(exe.to_path_buf()),
+                        diagnostics: warnings.to_owned(),
+                        compiled: Vec::new(),
+                        elapsed: started.elapsed(),
+                    };
+                    let tx = build_tx.clone();
+                    scope.spawn(move || {
+                        let _core = (step.clock != Clock::Real).then(|| cores.enter());
+                        let report = self.grade_built(course, step, source, built);
+                        let _ = tx.send(Message::Graded(i, report));
+                    });
+                };
+                let built = if to_build.is_empty() {
+                    Ok(Default::default())
+                } else {
+                    let (cargo, dir) = (&self.cargo, self.target_dir.as_deref());
+                    build(
+                        cargo,
+                        dir,
+                        &course.root,
+                        &to_build,
+                        source,
+                        on_progress,
+                        &mut on_ready,
+                    )
+                };
+                let _ = build_tx.send(Message::Built(built));
+            });
             drop(tx);
             // Reports arrive as graders finish; hand them on in course order.
             let mut next = 0;
@@ -134,7 +134,21 @@ impl Grader {
                     return Ok(());
                 }
                 match rx.recv() {
-                    Ok((i, report)) => ready[i] = Some(report?),
+                    Ok(Message::Graded(i, report)) => ready[i] = Some(report?),
+                    Ok(Message::Built(built)) => {
+                        // What did not produce a program did not compile: its report is ready.
+                        for (name, built) in built? {
+                            let Some(i) = steps.iter().position(|s| s.name == name) else {
+                                continue;
+                            };
+                            if built.executable.is_none() {
+                                let mut report = StepReport::new(&name, Outcome::CompileError);
+                                report.diagnostics = built.diagnostics;
+                                report.build_time = built.elapsed;
+                                ready[i] = Some(report);
+                            }
+                        }
+                    }
                     Err(_) => return Ok(()),
                 }
             }
@@ -222,6 +236,45 @@ impl Grader {
     }
 }
 
+/// What the build thread and the grading threads tell the thread that reports.
+enum Message {
+    Graded(usize, Result<StepReport>),
+    Built(Result<std::collections::BTreeMap<String, Built>>),
+}
+
+/// At most `n` holders at once: one grader per core for CPU-bound graders.
+struct Gate {
+    free: std::sync::Mutex<usize>,
+    freed: std::sync::Condvar,
+}
+
+impl Gate {
+    fn new(n: usize) -> Gate {
+        Gate {
+            free: std::sync::Mutex::new(n.max(1)),
+            freed: std::sync::Condvar::new(),
+        }
+    }
+
+    fn enter(&self) -> GateGuard<'_> {
+        let mut free = self.free.lock().unwrap_or_else(|e| e.into_inner());
+        while *free == 0 {
+            free = self.freed.wait(free).unwrap_or_else(|e| e.into_inner());
+        }
+        *free -= 1;
+        GateGuard(self)
+    }
+}
+
+struct GateGuard<'a>(&'a Gate);
+
+impl Drop for GateGuard<'_> {
+    fn drop(&mut self) {
+        *self.0.free.lock().unwrap_or_else(|e| e.into_inner()) += 1;
+        self.0.freed.notify_one();
+    }
+}
+
 /// A report for a step whose file is missing (nothing to build), or `None`.
 fn missing(course: &Course, step: &Step, source: Source) -> Option<StepReport> {
     let file = match source {
@@ -253,7 +306,8 @@ impl ReportFile {
     fn create(token: &str) -> Result<ReportFile> {
         let name = format!("asynclings-{}-{token}.jsonl", std::process::id());
         let path = std::env::temp_dir().join(name);
-        std::fs::File::create_new(&path).map_err(|e| Error::io("create the report file", &path, e))?;
+        std::fs::File::create_new(&path)
+            .map_err(|e| Error::io("create the report file", &path, e))?;
         Ok(ReportFile(path))
     }
 
