@@ -61,6 +61,7 @@ pub fn step_json(course: &Course, step: &Step, report: &StepReport) -> Value {
         "tests": tests,
         "step": step.name,
         "track": course.track_of(step).name,
+        "clock": step.clock,
         "outcome": outcome_name(&report.outcome),
         "seed": report.seed,
         "output": output,
