@@ -64,8 +64,8 @@ pub fn check(
         let line = format!(
             "{:<24} stub: {:<28} solution: {}",
             step.name,
-            describe_short(&stubs[0]),
-            describe_short(&solutions[0])
+            stubs[0].summary(),
+            solutions[0].summary()
         );
         writeln!(out, "{line}").map_err(write_error)?;
     }
@@ -141,26 +141,7 @@ fn verdict_key(report: &StepReport) -> String {
         .filter(|t| t.status != TestStatus::Passed)
         .map(|t| t.name.as_str())
         .collect();
-    format!("{} {failing:?}", describe_short(report))
-}
-
-fn describe_short(report: &StepReport) -> String {
-    match &report.outcome {
-        Outcome::Passed => "passes".to_owned(),
-        Outcome::CompileError => "does not compile".to_owned(),
-        Outcome::TestsFailed => {
-            let failed = report
-                .tests
-                .iter()
-                .filter(|t| t.status == TestStatus::Failed)
-                .count();
-            format!("{failed} of {} checks fail", report.tests.len())
-        }
-        Outcome::TimedOut(_) => "timed out".to_owned(),
-        Outcome::Crashed(_) => "ended early".to_owned(),
-        Outcome::LintsFailed => "clippy objects".to_owned(),
-        Outcome::MissingFile(_) => "file missing".to_owned(),
-    }
+    format!("{} {failing:?}", report.summary())
 }
 
 fn describe(report: &StepReport) -> String {
@@ -169,7 +150,7 @@ fn describe(report: &StepReport) -> String {
         (Outcome::TestsFailed, Some(t)) => format!("{}: {}", t.name, t.message),
         (Outcome::CompileError | Outcome::LintsFailed, _) => report.diagnostics.clone(),
         (Outcome::Crashed(why), _) => why.clone(),
-        _ => describe_short(report),
+        _ => report.summary(),
     }
 }
 

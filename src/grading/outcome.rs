@@ -95,6 +95,29 @@ impl StepReport {
         }
     }
 
+    /// How many grader tests failed.
+    pub fn failed(&self) -> usize {
+        self.tests
+            .iter()
+            .filter(|t| t.status == TestStatus::Failed)
+            .count()
+    }
+
+    /// The verdict in a few words: `passes`, `2 of 4 checks fail`, `timed out`...
+    pub fn summary(&self) -> String {
+        match &self.outcome {
+            Outcome::Passed => "passes".to_owned(),
+            Outcome::CompileError => "does not compile".to_owned(),
+            Outcome::TestsFailed => {
+                format!("{} of {} checks fail", self.failed(), self.tests.len())
+            }
+            Outcome::TimedOut(_) => "timed out".to_owned(),
+            Outcome::Crashed(_) => "ended early".to_owned(),
+            Outcome::LintsFailed => "clippy objects".to_owned(),
+            Outcome::MissingFile(_) => "file missing".to_owned(),
+        }
+    }
+
     /// Virtual time all tests simulated.
     pub fn virtual_time(&self) -> Duration {
         self.tests.iter().map(|t| t.virtual_time).sum()

@@ -101,11 +101,7 @@ impl Terminal {
                 return Ok(());
             }
             Outcome::TestsFailed => {
-                let failed = report
-                    .tests
-                    .iter()
-                    .filter(|t| t.status == TestStatus::Failed)
-                    .count();
+                let failed = report.failed();
                 writeln!(
                     out,
                     "{} {name}: {failed} of {} fail.",
@@ -242,25 +238,12 @@ impl Terminal {
         report: &StepReport,
     ) -> io::Result<()> {
         let s = &self.style;
-        let (mark, what) = match &report.outcome {
-            Outcome::Passed => (s.good("✓"), "passes".to_owned()),
-            Outcome::CompileError => (s.bad("✗"), "does not compile".to_owned()),
-            Outcome::TestsFailed => {
-                let failed = report
-                    .tests
-                    .iter()
-                    .filter(|t| t.status == TestStatus::Failed)
-                    .count();
-                (
-                    s.bad("✗"),
-                    format!("{} of {} fail", failed, report.tests.len()),
-                )
-            }
-            Outcome::TimedOut(_) => (s.bad("✗"), "timed out".to_owned()),
-            Outcome::Crashed(_) => (s.bad("✗"), "ended early".to_owned()),
-            Outcome::LintsFailed => (s.bad("✗"), "clippy objects".to_owned()),
-            Outcome::MissingFile(_) => (s.bad("✗"), "file missing".to_owned()),
+        let mark = if report.outcome.passed() {
+            s.good("✓")
+        } else {
+            s.bad("✗")
         };
+        let what = report.summary();
         writeln!(out, "{mark} {:<24} {what}", step.name)
     }
 
