@@ -10,6 +10,12 @@ fn main() -> ExitCode {
     match asynclings::execute(config, &mut stdout) {
         Ok(asynclings::Status::AllPass) => ExitCode::SUCCESS,
         Ok(asynclings::Status::Pending) => ExitCode::from(1),
+        // Output piped into `head` and the like: the reader left, nothing is wrong.
+        Err(asynclings::Error::Io { source, .. })
+            if source.kind() == std::io::ErrorKind::BrokenPipe =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(error) => {
             eprintln!("error: {error}");
             ExitCode::from(2)

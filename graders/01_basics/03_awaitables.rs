@@ -87,7 +87,9 @@ fn wakes(ctx: &mut Ctx) -> Check {
     let (after_first_poll, (early_woken, early_poll), woken, ready, log) = run.value;
     ensure!(
         after_first_poll == ["started"],
-        "after the first poll the log should say [\"started\"]; it said {after_first_poll:?}."
+        "after the first poll the log should say [\"started\"]; it said {after_first_poll:?}. \
+         Record \"started\" at the top of the `async move` block, before the sleep: the first \
+         poll runs the block up to its first .await."
     );
     ensure!(
         !early_woken && early_poll.is_pending(),

@@ -49,13 +49,22 @@ fn from_plain(ctx: &mut Ctx) -> Check {
 }
 
 fn inside(ctx: &mut Ctx) -> Check {
-    let run = ctx.paused(|| async { learner::run_countdown(3) })?;
-    ensure!(
-        run.value == Err(learner::AlreadyInRuntime),
-        "called from inside a running runtime, run_countdown should return \
-         Err(AlreadyInRuntime), as asyncio.run refuses to start a second loop on a thread; it \
-         returned {:?}.",
-        run.value
-    );
-    Ok(())
+    let run = ctx.paused(|| async {
+        // tokio panics when a runtime is started inside another: catch it to say what to do.
+        std::panic::catch_unwind(|| learner::run_countdown(3)).ok()
+    })?;
+    match run.value {
+        Some(Err(learner::AlreadyInRuntime)) => Ok(()),
+        None => fail!(
+            "called from inside a running runtime, run_countdown panicked (tokio refuses to \
+             start a runtime inside another, as asyncio.run refuses a second loop on a thread). \
+             Check tokio::runtime::Handle::try_current() first, and return \
+             Err(AlreadyInRuntime) when it is Ok."
+        ),
+        Some(other) => fail!(
+            "called from inside a running runtime, run_countdown should return \
+             Err(AlreadyInRuntime), as asyncio.run refuses to start a second loop on a thread; \
+             it returned {other:?}. Check tokio::runtime::Handle::try_current() first."
+        ),
+    }
 }

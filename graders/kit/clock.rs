@@ -179,7 +179,7 @@ pub(crate) fn blocking_failure(stall: &Stall, limit: Duration) -> Fail {
     Fail::new(format!(
         "the runtime thread was blocked: {who} kept it for {} of real time in one go without \
          reaching an .await (the limit is {}). Meanwhile no other task could run and the clock \
-         could not move. As the first lesson warned, a synchronous call inside async code \
+         could not move. As the lesson's hello world warns, a synchronous call inside async code \
          (std::thread::sleep, a blocking read, a long loop, even printing megabytes) blocks the \
          event loop and loses the benefit of running concurrently; use \
          tokio::time::sleep(..).await, the async version of the call, or \

@@ -125,9 +125,10 @@ fn run_one(t: &Test, seed: u64) -> bool {
 }
 
 fn panic_failure(payload: Box<dyn std::any::Any + Send>) -> Fail {
+    let last = payload_text(payload.as_ref());
     let first = FIRST_PANIC.lock().unwrap_or_else(|e| e.into_inner()).take();
     let first = first.unwrap_or_else(|| Panic {
-        text: payload_text(payload.as_ref()),
+        text: last.clone(),
         file: None,
         line: 0,
     });
@@ -146,9 +147,15 @@ fn panic_failure(payload: Box<dyn std::any::Any + Send>) -> Fail {
              todo!() with your code."
         ));
     }
+    // The JoinHandle remark only helps when the panic reached the test through one.
+    let through_task = if last.contains("JoinError") && last != *text {
+        " It happened inside a task; it reached the code that awaited the task's JoinHandle \
+         as an Err, which panicked in turn."
+    } else {
+        ""
+    };
     Fail::new(format!(
-        "the code panicked{at}: \"{text}\". Read the message and the line it names; a panic \
-         inside a task reaches whoever awaits its JoinHandle as an Err."
+        "the code panicked{at}: \"{text}\". Read the message and the line it names.{through_task}"
     ))
 }
 

@@ -22,7 +22,7 @@ pub fn next(session: &mut Session, out: &mut dyn Write) -> Result<Status> {
     term.step_intro(out, &session.course, &step)
         .map_err(write_error)?;
     term.verdict(out, &step, &report).map_err(write_error)?;
-    term.timing(out, &report).map_err(write_error)?;
+    term.timing(out, &step, &report).map_err(write_error)?;
     writeln!(
         out,
         "Stuck? `cargo run -- hint` gives a hint. Save the file and run `cargo run -- next` again."
@@ -195,7 +195,10 @@ pub fn run(session: &mut Session, out: &mut dyn Write, name: &str, json: bool) -
             .term
             .verdict(out, &step, &report)
             .map_err(write_error)?;
-        session.term.timing(out, &report).map_err(write_error)?;
+        session
+            .term
+            .timing(out, &step, &report)
+            .map_err(write_error)?;
     }
     Ok(if report.outcome.passed() {
         Status::AllPass

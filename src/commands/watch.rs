@@ -110,7 +110,7 @@ fn show(
     term.step_intro(out, &session.course, &step)
         .map_err(write_error)?;
     term.verdict(out, &step, &report).map_err(write_error)?;
-    term.timing(out, &report).map_err(write_error)?;
+    term.timing(out, &step, &report).map_err(write_error)?;
     writeln!(out).map_err(write_error)?;
     if let Some(line) = moved_on {
         writeln!(out, "{line}").map_err(write_error)?;

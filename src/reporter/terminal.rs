@@ -320,11 +320,14 @@ impl Terminal {
     }
 
     /// Timings and the seed, in a dim line.
-    pub fn timing(&self, out: &mut dyn Write, report: &StepReport) -> io::Result<()> {
+    pub fn timing(&self, out: &mut dyn Write, step: &Step, report: &StepReport) -> io::Result<()> {
         let mut parts = vec![format!("built in {}", human(report.build_time))];
         if !report.tests.is_empty() {
             parts.push(format!("graded in {}", human(report.run_time)));
-            parts.push(format!("{} of virtual time", human(report.virtual_time())));
+            // On the real clock there is no virtual time to speak of.
+            if step.clock == crate::course::Clock::Virtual {
+                parts.push(format!("{} of virtual time", human(report.virtual_time())));
+            }
         }
         if let Some(seed) = report.seed {
             parts.push(format!("seed {seed}"));
