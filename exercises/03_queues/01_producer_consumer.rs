@@ -48,7 +48,7 @@
 //! order, and checks that `kitchen` returns every order, exactly when the queue closes. Then it
 //! runs `evening` and checks its tickets and that it returns the moment the till is done, with
 //! no task left running. All on tokio's paused clock: an `evening` that never ends is noticed
-//! after an hour of virtual time, which costs no real time.
+//! ten minutes of virtual time after the till's last order, which costs no real time.
 //!
 //! Run the program yourself with `cargo run -p course --example producer_consumer`.
 

@@ -298,10 +298,21 @@ fn cancelled(ctx: &mut Ctx) -> Check {
     let c = case(&mut rng, &plan, 2, ls[n - 1] + 500);
     let (got, took, left) = call(ctx, &c)?;
     check_lists_and_time(&c, &got, took)?;
+    let try_this = if got.cancelled.is_empty() {
+        "Nothing was listed: once the call ends (enough answers, the deadline, or no mirror \
+         left), go through the mirrors in the order given, put the name of every mirror that \
+         has neither answered nor failed in `cancelled`, and abort its task. Keep each task's \
+         JoinHandle (or AbortHandle) next to its mirror's name so you can tell which are \
+         still fetching."
+    } else {
+        "List exactly the mirrors that had neither answered nor failed when the call ended, in \
+         the order of `mirrors` (not the order they were started or finished), and abort their \
+         tasks."
+    };
     ensure!(
         got.cancelled == c.report.cancelled,
         "cancelled should be {:?}, the mirrors still fetching when the call ended, in the order \
-         they were given; it was {:?}. ({})",
+         they were given; it was {:?}. {try_this} ({})",
         c.report.cancelled,
         got.cancelled,
         describe(&c)

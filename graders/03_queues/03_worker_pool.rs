@@ -43,6 +43,10 @@ fn main() {
     ]);
 }
 
+/// How long after even one cook would have done every job `run_pool` may still be running
+/// before it counts as never returning (virtual time: it costs nothing).
+const GRACE: Duration = Duration::from_secs(600);
+
 /// A pool to run: the jobs and how many cooks.
 struct Plan {
     jobs: Vec<Job>,
@@ -214,8 +218,20 @@ fn side_by_side(ctx: &mut Ctx) -> Check {
 /// the finishing time, no task left.
 fn check_pool(ctx: &mut Ctx, plan: &Plan, mixed: bool) -> Check {
     let (jobs, cooks) = (plan.jobs.clone(), plan.cooks);
-    let run = ctx.paused(|| learner::run_pool(jobs, cooks))?;
-    let done = &run.value;
+    let one_cook: Duration = plan.times().iter().sum();
+    let limit = one_cook + GRACE;
+    let run = ctx.paused(|| async move {
+        let outcome = tokio::time::timeout(limit, learner::run_pool(jobs, cooks)).await;
+        // Counted before the dropped run_pool future lets any cook wake up.
+        let alive = tokio::runtime::Handle::current()
+            .metrics()
+            .num_alive_tasks();
+        outcome.map_err(|_| alive)
+    })?;
+    let done = match &run.value {
+        Ok(done) => done,
+        Err(alive) => return Err(never_returned(plan, *alive).with_picture(run.timeline.draw())),
+    };
     ensure!(
         done.len() == plan.cooks,
         "run_pool was asked for {} cooks and returned what {} cook(s) did: {done:?}. Start \
@@ -253,6 +269,42 @@ fn check_pool(ctx: &mut Ctx, plan: &Plan, mixed: bool) -> Check {
         run.leaked_tasks
     );
     Ok(())
+}
+
+/// The message for a run_pool that was still running `GRACE` after even one cook would have
+/// done every job; `alive` is how many tasks were still alive then.
+fn never_returned(plan: &Plan, alive: usize) -> Fail {
+    let (n, cooks) = (plan.jobs.len(), plan.cooks);
+    let want = pool_finish(&plan.times(), cooks);
+    let one_cook: Duration = plan.times().iter().sum();
+    if alive > 0 {
+        Fail::new(format!(
+            "run_pool never returned: {n} jobs {} on {cooks} cooks take {} (even one cook \
+             would be done by {}), and {} after that run_pool was still waiting, with \
+             {alive} cook task(s) alive, each idle in recv() with no job left to take. \
+             recv() returns None only once the queue is empty and every Sender is dropped, \
+             and run_pool still holds `tx`, so the cooks' recv() never returns None, the \
+             cooks never end, and run_pool awaits them for ever. drop(tx) after sending the \
+             last job (or let it go out of scope) before awaiting the cooks.",
+            show_durations(&plan.times()),
+            ms(want),
+            ms(one_cook),
+            ms(GRACE)
+        ))
+    } else {
+        Fail::new(format!(
+            "run_pool never returned: {n} jobs {} on {cooks} cooks take {} (even one cook \
+             would be done by {}), and {} after that run_pool was still waiting, though no \
+             cook task was running. Something in run_pool waits for something that never \
+             comes: for instance `tx.send(job).await` on a queue that is full while no cook \
+             has been started to empty it. Make the queue hold every job, or start the cooks \
+             before sending.",
+            show_durations(&plan.times()),
+            ms(want),
+            ms(one_cook),
+            ms(GRACE)
+        ))
+    }
 }
 
 fn whole_rounds(ctx: &mut Ctx) -> Check {

@@ -103,9 +103,11 @@ fn too_many(most: usize, limit: usize, picture: String) -> Fail {
     Fail::new(format!(
         "{most} jobs ran at the same time; the limit is {limit}. A permit holds a slot only while \
          the permit value is alive. `let _ = sem.acquire().await` drops it at once (the `_` \
-         pattern keeps nothing), and a permit taken in the spawning loop is dropped at the end \
-         of that loop's turn. Keep it in a named variable inside the task, `let _permit = ...`, \
-         so it lives until the job is done."
+         pattern keeps nothing), and a permit borrowed with `sem.acquire()` in the spawning loop \
+         is dropped at the end of that loop's turn. Either acquire inside the task and keep the \
+         permit in a named variable (`let _permit = ...`, not `let _ = ...`), or take an owned \
+         permit in the loop with `Arc::clone(&sem).acquire_owned().await` and move that \
+         OwnedSemaphorePermit into the task: either way it lives until the job is done."
     ))
     .with_picture(picture)
 }
