@@ -21,14 +21,14 @@
 //! - when the command exits with status 0, return everything it printed on stdout, exactly
 //!   (trailing newline included; `String::from_utf8_lossy` turns the bytes into text);
 //! - when it exits with another status, return `Err(RunError::Failed { code, stderr })`:
-//!   `code` is `output.status.code()` (`None` when a signal ended it), `stderr` what it printed
-//!   on stderr;
+//!   `code` is `output.status.code()` (`None` when a signal ended it), `stderr` everything it
+//!   printed on stderr, exactly too (trailing newline included, nothing trimmed);
 //! - when it cannot be started at all (no such program), return `Err(RunError::Spawn(..))`
 //!   with the error's text.
 //!
 //! The grader runs real processes on the real clock and checks: the runtime thread is never
 //! held while a command runs, stdout comes back exactly, a failing command gives `Failed` with
-//! its exit code and stderr, and a missing program gives `Spawn`.
+//! its exit code and its stderr exactly, and a missing program gives `Spawn`.
 //!
 //! Run the program yourself with `cargo run -p course --example run_command`.
 

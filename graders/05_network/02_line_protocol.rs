@@ -154,11 +154,23 @@ fn answers_every_line(ctx: &mut Ctx) -> Check {
             .zip(&got)
             .position(|(c, g)| !matches(c, g))
             .unwrap_or(0);
-        format!(
-            "Line {} got the wrong reply. Answer each line with respond(&line) and a newline, \
-             and leave respond as it was given.",
-            i + 1
-        )
+        let so_far: Vec<&str> = commands[..=i].iter().map(|c| c.line.as_str()).collect();
+        if i > 0 && got[i] == learner::respond(&so_far.join("\n")) {
+            format!(
+                "Line {} got {:?}: the reply to all {} lines so far, run together. read_line \
+                 appends to the String it is given; clear it (line.clear()) before reading the \
+                 next line, or use lines().next_line(), which gives a fresh String each time.",
+                i + 1,
+                got[i],
+                i + 1
+            )
+        } else {
+            format!(
+                "Line {} got the wrong reply. Answer each line with respond(&line) and a \
+                 newline, and leave respond as it was given.",
+                i + 1
+            )
+        }
     };
     fail!(
         "the client sent these {} lines in one go, then closed its side:\n{sent}\nand \

@@ -147,7 +147,10 @@ const ONE_AT_A_TIME: &str = "Your server serves one client at a time: it is stil
     handle() for an earlier client, waiting for that client's next line, and has not even \
     accepted this one. asyncio's start_server runs each handler as a task of its own; with \
     tokio you do it yourself: tokio::spawn(async move { ... handle(socket) ... }) for each \
-    accepted socket, and go straight back to accept().";
+    accepted socket, and go straight back to accept(). Spawning and then awaiting the \
+    JoinHandle straight away (tokio::spawn(handle(socket)).await, like Python's \
+    `await asyncio.create_task(...)`) still serves one client at a time: the loop waits for \
+    that task to end. Do not await the handle in the accept loop.";
 
 fn silent_client_holds_up_nobody(ctx: &mut Ctx) -> Check {
     let mut rng = ctx.rng();

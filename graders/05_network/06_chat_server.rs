@@ -1,6 +1,6 @@
 //! Grader for `chat_server`: clients are welcomed by name, and every line a client sends
-//! reaches every other client (never the sender), while they are silent, whole, even when a
-//! client leaves, joins late, or falls behind.
+//! reaches every other client (never the sender, but a client with the same name too), while
+//! they are silent, whole, even when a client leaves, joins late, or falls behind.
 //!
 //! Everything runs on the paused clock: the clients are in-memory pipes handed to the learner's
 //! `chat_server`, the grader waits one virtual second for each line that should arrive (which
@@ -43,6 +43,11 @@ fn main() {
             "no_echo_to_sender",
             "nobody hears their own lines back",
             no_echo_to_sender,
+        ),
+        test(
+            "namesakes_hear_each_other",
+            "two clients with the same name hear each other's lines",
+            namesakes_hear_each_other,
         ),
         test(
             "everyone_hears_everyone",
@@ -287,6 +292,56 @@ fn no_echo_to_sender(ctx: &mut Ctx) -> Check {
         a.expect(&format!("{}: {second}", b.name), &context).await
     })?
     .value
+}
+
+fn namesakes_hear_each_other(ctx: &mut Ctx) -> Check {
+    let mut rng = ctx.rng();
+    let name = names(&mut rng, 1)[0];
+    let (first, second) = (phrase(&mut rng, 3), phrase(&mut rng, 3));
+    ctx.paused(|| async move {
+        let chat = open_chat();
+        let mut a = Member::join(&chat, name, PIPE).await?;
+        let mut b = Member::join(&chat, name, PIPE).await?;
+        namesake_turn(&mut a, &mut b, &first, ["first", "second"]).await?;
+        namesake_turn(&mut b, &mut a, &second, ["second", "first"]).await
+    })?
+    .value
+}
+
+/// One of two clients with the same name says `text`; the other must hear it. `which` names
+/// the speaker and the listener ("first", "second") in the order they joined.
+async fn namesake_turn(
+    speaker: &mut Member,
+    listener: &mut Member,
+    text: &str,
+    which: [&str; 2],
+) -> Check {
+    let name = speaker.name.clone();
+    let [said, other] = which;
+    speaker.say(text).await?;
+    let context = format!(
+        "Two clients joined with the same name, {name:?}, and the {said} of them said {text:?};"
+    );
+    speaker.expect_quiet(&context).await?;
+    let line = format!("{name}: {text}");
+    match listener.hear().await {
+        Heard::Line(got) if got == line => Ok(()),
+        Heard::Nothing => fail!(
+            "{context} the {other} {name} should hear {line:?}, and heard nothing for {}. \
+             Names are not unique: skipping the messages that start with your own name \
+             silences a namesake. Send who said it along with each line as an id unique per \
+             client (a number the server counts up for each connection), and skip only the \
+             messages that carry your own id.",
+            ms(WAIT)
+        ),
+        Heard::Line(got) => {
+            fail!("{context} the {other} {name} should hear {line:?}, but heard {got:?}.")
+        }
+        Heard::Closed => fail!(
+            "{context} the {other} {name} should hear {line:?}, but the server closed its \
+             connection."
+        ),
+    }
 }
 
 fn everyone_hears_everyone(ctx: &mut Ctx) -> Check {

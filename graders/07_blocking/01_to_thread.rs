@@ -65,14 +65,28 @@ fn returns_value(ctx: &mut Ctx) -> Check {
 fn other_thread(ctx: &mut Ctx) -> Check {
     // The runtime under test is a current-thread runtime driven by this very thread.
     let runtime_thread = std::thread::current().id();
-    let run = ctx.real(LIMIT, || learner::to_thread(|| std::thread::current().id()))?;
-    let ran_on: ThreadId = run.value;
+    // Also note whether f ran inside a spawned task: the grader polls to_thread's future
+    // directly, not as a task, so a task id means to_thread wrapped f in tokio::spawn.
+    let run = ctx.real(LIMIT, || {
+        learner::to_thread(|| (std::thread::current().id(), tokio::task::try_id().is_some()))
+    })?;
+    let (ran_on, in_task): (ThreadId, bool) = run.value;
+    if ran_on == runtime_thread && in_task {
+        fail!(
+            "f ran on the runtime's own thread, inside a task made by tokio::spawn. \
+             tokio::spawn runs its task on the runtime's own threads too (here there is only \
+             one), so blocking work in it blocks the runtime just the same, and no other task \
+             can run meanwhile. tokio::task::spawn_blocking(f) is what moves f to another \
+             thread, one kept for blocking work: .await the JoinHandle it returns."
+        );
+    }
     ensure!(
         ran_on != runtime_thread,
         "f ran on the runtime's own thread: called directly inside async code, a blocking \
          function holds that thread until it returns, and no other task can run meanwhile. \
-         Hand f to tokio::task::spawn_blocking(f), which runs it on a thread kept for blocking \
-         work, and .await the JoinHandle it returns."
+         (tokio::spawn would not help: its tasks run on the runtime's threads too.) Hand f to \
+         tokio::task::spawn_blocking(f), which runs it on a thread kept for blocking work, and \
+         .await the JoinHandle it returns."
     );
     Ok(())
 }
