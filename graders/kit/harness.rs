@@ -159,7 +159,8 @@ fn panic_failure(payload: Box<dyn std::any::Any + Send>) -> Fail {
     ))
 }
 
-fn payload_text(payload: &(dyn std::any::Any + Send)) -> String {
+/// The text a panic was raised with.
+pub(crate) fn payload_text(payload: &(dyn std::any::Any + Send)) -> String {
     if let Some(s) = payload.downcast_ref::<&str>() {
         (*s).to_owned()
     } else if let Some(s) = payload.downcast_ref::<String>() {
