@@ -86,7 +86,8 @@ fn beats_while_working(ctx: &mut Ctx) -> Check {
         seen >= BEATS,
         "the work waited {} for {BEATS} heartbeats (one every {}) and saw {seen}: the heartbeat \
          task could not run while the work did, because the work was holding the runtime's only \
-         thread. A spawned task runs only when that thread is free. Run the work with \
+         thread. A spawned task runs only when that thread is free, and wrapping the work in \
+         tokio::spawn does not help: that task runs on the same thread. Run the work with \
          tokio::task::spawn_blocking(work).await, so the runtime keeps serving the heartbeat.",
         ms(WAIT),
         ms(period)
