@@ -54,15 +54,6 @@ impl Timeline {
         }
     }
 
-    /// Rows of tasks spawned from the learner's file, leaving out the grader's own helpers and
-    /// tokio internals.
-    pub fn from_file(&self, file_part: &str) -> Vec<&Row> {
-        self.rows
-            .iter()
-            .filter(|r| r.spawned_at.contains(file_part))
-            .collect()
-    }
-
     /// The most rows alive at the same instant.
     pub fn max_overlap(&self) -> usize {
         let mut edges: Vec<(Duration, i32)> = Vec::new();

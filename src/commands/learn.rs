@@ -38,67 +38,31 @@ pub fn verify(session: &mut Session, out: &mut dyn Write, all: bool, json: bool)
     }
     let steps: Vec<_> = session.course.steps.clone();
     let term = session.term;
-    let mut results: Vec<serde_json::Value> = Vec::new();
-    let mut passed = 0;
-    let mut first_failure: Option<(usize, StepReport)> = None;
-    if all {
-        let refs: Vec<&_> = steps.iter().collect();
-        let contents: Vec<_> = steps.iter().map(|s| session.contents(s)).collect();
-        let mut graded = Vec::new();
-        let meter = std::sync::Mutex::new(BuildMeter::new());
-        let course = session.course.clone();
-        let mut on_progress = |p: crate::grading::Progress<'_>| {
-            meter.lock().unwrap_or_else(|e| e.into_inner()).update(p)
-        };
-        session.grader.check_many(
-            &course,
-            &refs,
-            Source::Exercise,
-            &mut on_progress,
-            &mut |step, report| {
-                let mut meter = meter.lock().unwrap_or_else(|e| e.into_inner());
-                meter.finish();
-                if !json {
-                    let _ = term.verdict_line(out, step, &report);
-                }
-                graded.push(report);
-                meter.graded(graded.len(), refs.len());
-            },
-        )?;
-        for ((i, step), report) in steps.iter().enumerate().zip(graded) {
-            session.remember(step, contents[i].as_deref(), &report)?;
-            tally(
-                session,
-                &mut results,
-                &mut passed,
-                &mut first_failure,
-                i,
-                report,
-                json,
-            );
-        }
+    let graded = if all {
+        grade_all(session, out, json)?
     } else {
-        for (i, step) in steps.iter().enumerate() {
+        let mut graded = Vec::new();
+        for step in &steps {
             let report = session.grade(step)?;
             if !json {
                 term.verdict_line(out, step, &report).map_err(write_error)?;
             }
             let failed = !report.outcome.passed();
-            tally(
-                session,
-                &mut results,
-                &mut passed,
-                &mut first_failure,
-                i,
-                report,
-                json,
-            );
+            graded.push(report);
             if failed {
                 break;
             }
         }
-    }
+        graded
+    };
+    let passed = graded.iter().filter(|r| r.outcome.passed()).count();
+    let first_failure = graded.iter().position(|r| !r.outcome.passed());
     if json {
+        let results = steps
+            .iter()
+            .zip(&graded)
+            .map(|(s, r)| step_json(&session.course, s, r))
+            .collect();
         let value = json_report(results, steps.len());
         writeln!(
             out,
@@ -108,10 +72,11 @@ pub fn verify(session: &mut Session, out: &mut dyn Write, all: bool, json: bool)
         .map_err(write_error)?;
     } else {
         writeln!(out).map_err(write_error)?;
-        if let Some((i, report)) = &first_failure {
-            term.verdict(out, &steps[*i], report).map_err(write_error)?;
+        if let Some(i) = first_failure {
+            term.verdict(out, &steps[i], &graded[i])
+                .map_err(write_error)?;
         }
-        let next = first_failure.as_ref().map(|(i, _)| &steps[*i]);
+        let next = first_failure.map(|i| &steps[i]);
         term.summary(out, &session.course, passed, next)
             .map_err(write_error)?;
     }
@@ -122,27 +87,35 @@ pub fn verify(session: &mut Session, out: &mut dyn Write, all: bool, json: bool)
     })
 }
 
-fn tally(
-    session: &Session,
-    results: &mut Vec<serde_json::Value>,
-    passed: &mut usize,
-    first_failure: &mut Option<(usize, StepReport)>,
-    index: usize,
-    report: StepReport,
-    json: bool,
-) {
-    if json {
-        results.push(step_json(
-            &session.course,
-            &session.course.steps[index],
-            &report,
-        ));
+/// Every step in one cargo run, graded in parallel; lines appear in course order.
+fn grade_all(session: &mut Session, out: &mut dyn Write, json: bool) -> Result<Vec<StepReport>> {
+    let course = session.course.clone();
+    let refs: Vec<&_> = course.steps.iter().collect();
+    let contents: Vec<_> = course.steps.iter().map(|s| session.contents(s)).collect();
+    let term = session.term;
+    let mut graded = Vec::new();
+    let meter = std::sync::Mutex::new(BuildMeter::new());
+    let mut on_progress =
+        |p: crate::grading::Progress<'_>| meter.lock().unwrap_or_else(|e| e.into_inner()).update(p);
+    session.grader.check_many(
+        &course,
+        &refs,
+        Source::Exercise,
+        &mut on_progress,
+        &mut |step, report| {
+            let mut meter = meter.lock().unwrap_or_else(|e| e.into_inner());
+            meter.finish();
+            if !json {
+                let _ = term.verdict_line(out, step, &report);
+            }
+            graded.push(report);
+            meter.graded(graded.len(), refs.len());
+        },
+    )?;
+    for ((step, contents), report) in course.steps.iter().zip(&contents).zip(&graded) {
+        session.remember(step, contents.as_deref(), report)?;
     }
-    if report.outcome.passed() {
-        *passed += 1;
-    } else if first_failure.is_none() {
-        *first_failure = Some((index, report));
-    }
+    Ok(graded)
 }
 
 /// Every step with its status, from the progress file (nothing is graded).

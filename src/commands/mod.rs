@@ -69,8 +69,6 @@ pub struct Session {
     pub progress: Progress,
     /// Renders for people.
     pub term: Terminal,
-    /// Whether colour is on.
-    pub color: bool,
     notice: Option<String>,
 }
 
@@ -96,7 +94,6 @@ impl Session {
             },
             progress,
             term: Terminal::new(config.color),
-            color: config.color,
             notice,
         })
     }

@@ -24,8 +24,6 @@ pub struct Built {
     pub executable: Option<PathBuf>,
     /// Errors and warnings about the step, as the compiler renders them.
     pub diagnostics: String,
-    /// Crates compiled (not reused from earlier builds), by name.
-    pub compiled: Vec<String>,
     /// Wall-clock time of the compile.
     pub elapsed: Duration,
 }
@@ -110,7 +108,6 @@ pub fn build(
     let cmd = command(cargo, target_dir, root, steps, source, "build");
     let mut executables: BTreeMap<String, PathBuf> = BTreeMap::new();
     let mut diagnostics: BTreeMap<String, String> = BTreeMap::new();
-    let mut compiled = Vec::new();
     let finished =
         cmd.run_with_lines(&mut |line| match serde_json::from_str::<CargoEvent>(line) {
             Ok(CargoEvent::CompilerArtifact {
@@ -125,9 +122,6 @@ pub fn build(
                     let warnings = diagnostics.get(&target.name).map_or("", String::as_str);
                     on_ready(&target.name, &exe, warnings);
                     executables.insert(target.name.clone(), exe);
-                }
-                if !fresh {
-                    compiled.push(target.name.clone());
                 }
                 on_progress(Progress::Crate {
                     name: &target.name,
@@ -166,7 +160,6 @@ pub fn build(
             Built {
                 executable,
                 diagnostics,
-                compiled: compiled.clone(),
                 elapsed,
             },
         );

@@ -93,7 +93,6 @@ impl Grader {
                     let built = Built {
                         executable: Some(exe.to_path_buf()),
                         diagnostics: warnings.to_owned(),
-                        compiled: Vec::new(),
                         elapsed: started.elapsed(),
                     };
                     let tx = build_tx.clone();
