@@ -1,8 +1,6 @@
 //! For the concurrency track's graders: how many spawned tasks a learner's function leaves
-//! running behind it.
-//!
-//! `Run::leaked_tasks` is read after the runtime has shut down, and shutting down ends every
-//! task, so a grader that wants to see a forgotten task has to look from inside the run.
+//! running behind it, counted from inside the run (by the runtime's metrics) at the moment the
+//! grader chooses, where `Run::leaked_tasks` counts once the whole run is over.
 
 use std::future::Future;
 
